@@ -1,0 +1,62 @@
+"""`infohus build`: validate, then build every output into a temporary folder and swap it in."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from mkdocs.exceptions import MkDocsException
+
+from .dataset import ROOT, load_dataset
+from .problems import errors, report
+
+EXIT_OK, EXIT_DATA, EXIT_SYSTEM = 0, 1, 2
+
+
+def build_all(data_dir: Path, out: Path, strict: bool) -> int:
+    """Build OUT/intranet (and later outputs); the previous OUT is untouched unless all succeed."""
+    ds, problems = load_dataset(data_dir, strict=strict)
+    if ds is None or errors(problems):
+        sys.stderr.write("Data har fejl; intet er bygget.\n" + report(problems) + "\n")
+        return EXIT_DATA
+    if problems:
+        sys.stdout.write(report(problems) + "\n")
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        build_handbook(data_dir, staging / "intranet", strict)
+        _swap(staging, out)
+    except MkDocsException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        sys.stderr.write(f"Byggeriet fejlede, og {out} er ikke ændret: {exc}\n")
+        return EXIT_DATA
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    sys.stdout.write(f"Bygget: {out}\n")
+    return EXIT_OK
+
+
+def build_handbook(data_dir: Path, site_dir: Path, strict: bool) -> None:
+    """Run mkdocs on the handbook with the data folder handed to the macros."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    os.environ["INFOHUS_DATA"] = str(Path(data_dir).resolve())
+    os.environ["INFOHUS_STRICT"] = "1" if strict else "0"
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir))
+    build(config)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace `out` with `staging` in two renames so a reader never sees half a site."""
+    old = out.with_name(f".{out.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,62 @@
+"""The `infohus` command: check the data, build the outputs, serve the handbook."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .dataset import DEFAULT_DATA_DIR, load_dataset
+from .problems import errors, report
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Danish usage errors and exit code 2."""
+
+    def error(self, message: str) -> None:
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"infohus: fejl i kommandoen: {message}\n")
+        sys.exit(EXIT_USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="infohus", description="Beredskab som data: tjek og byg håndbog, borgerside og handlekort.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def data_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR,
+                       help="kommunens datamappe (standard: data/hjoerring)")
+        p.add_argument("--strict", action="store_true",
+                       help="til udgivelse og tryk: forældede kontakter, eksempelpersoner og "
+                            "overskredet revisionsdato er fejl")
+
+    data_options(sub.add_parser("check", help="tjek data og vis alle fejl og advarsler"))
+    build = sub.add_parser("build", help="tjek data og byg håndbog, borgerside og handlekort")
+    data_options(build)
+    build.add_argument("--out", type=Path, default=Path("site"), help="outputmappe (standard: site)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns 0 clean, 1 data errors, 2 usage or system errors."""
+    args = _parser().parse_args(argv)
+    if not args.data.is_dir():
+        sys.stderr.write(f"infohus: datamappen \"{args.data}\" findes ikke. Angiv en mappe med --data, "
+                         "fx --data data/hjoerring.\n")
+        return EXIT_USAGE
+    if args.command == "check":
+        return _check(args.data, args.strict)
+    from .build import build_all  # mkdocs is only imported when building
+    return build_all(args.data, args.out, args.strict)
+
+
+def _check(data_dir: Path, strict: bool) -> int:
+    _, problems = load_dataset(data_dir, strict=strict)
+    stream = sys.stderr if errors(problems) else sys.stdout
+    stream.write(report(problems) + "\n")
+    return EXIT_DATA if errors(problems) else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,291 @@
+"""Load a municipality's data folder (plus the national one), validate it, and build typed records."""
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from . import (cards, communication, contacts, definitions, escalation, forms, legal, municipality,
+               organisations, sources, warning_signs)
+from .loader import Document, load
+from .problems import DataError, Problem, errors
+from .record import Origin
+from .schema import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+NATIONAL_DIR = ROOT / "data" / "national"
+DEFAULT_DATA_DIR = ROOT / "data" / "hjoerring"
+
+# kind -> (may live in national/, must exist in the municipality folder)
+KINDS: dict[str, tuple[bool, bool]] = {
+    "municipality": (False, True), "sources": (True, True), "organisations": (True, False),
+    "contacts": (True, True), "definitions": (True, False), "warning_signs": (True, False),
+    "legal": (True, False), "escalation": (False, True), "forms": (False, True),
+    "communication": (False, True), "cards": (False, True),
+}
+# list kinds: kind -> (key in the file, builder)
+_LISTS: dict[str, tuple[str, Callable]] = {
+    "sources": ("sources", sources.build), "organisations": ("organisations", organisations.build),
+    "contacts": ("contacts", contacts.build), "definitions": ("definitions", definitions.build),
+    "warning_signs": ("warning_signs", warning_signs.build), "legal": ("legal", legal.build),
+    "forms": ("forms", forms.build), "communication": ("communication", communication.build),
+    "cards": ("cards", cards.build),
+}
+REQUIRED_ROLES = {
+    "emergency": "112 (alarmcentralen)", "police": "politiet på 114", "hotline": "den nationale hotline",
+    "citizen_under_18": "en kontakt for borgerhenvendelser om personer under 18 år (SSP)",
+    "citizen_adult": "en kontakt for borgerhenvendelser om voksne (lokalpolitiet)",
+}
+
+
+def today() -> date:
+    """Today, or the date in INFOHUS_TODAY (YYYY-MM-DD) so tests and reviews can pin it."""
+    pinned = os.environ.get("INFOHUS_TODAY")
+    return date.fromisoformat(pinned) if pinned else date.today()
+
+
+@dataclass
+class DataSet:
+    """Every validated record of one municipality, national records merged in."""
+
+    data_dir: Path
+    municipality: municipality.Municipality
+    sources: dict[str, sources.SourceDocument]
+    organisations: dict[str, organisations.Organisation]
+    contacts: dict[str, contacts.Contact]
+    definitions: dict[str, definitions.Definition]
+    warning_signs: dict[str, warning_signs.WarningSign]
+    caveat: str
+    legal: dict[str, legal.LegalBasis]
+    levels: dict[str, escalation.Level]
+    paths: dict[str, escalation.EscalationPath]
+    forms: dict[str, forms.Form]
+    communication: dict[str, communication.CommunicationRule]
+    cards: dict[str, cards.Card]
+    problems: list[Problem] = field(default_factory=list)
+    today: date = field(default_factory=today)
+
+    def contact(self, contact_id: str) -> contacts.Contact:
+        """The contact with `contact_id` (ids are checked, so this never misses after validation)."""
+        return self.contacts[contact_id]
+
+    def with_role(self, role: str) -> list[contacts.Contact]:
+        """Contacts that have `role`, in data order."""
+        return [c for c in self.contacts.values() if role in c.roles]
+
+
+class _Collector:
+    """Loads files, validates them and builds records, keeping every problem."""
+
+    def __init__(self, data_dir: Path, national_dir: Path):
+        self.data_dir, self.national_dir = data_dir, national_dir
+        self.problems: list[Problem] = []
+        self.docs: dict[tuple[str, str], Document] = {}
+        self.known_ids: dict[str, set[str]] = {}
+
+    def display(self, path: Path) -> str:
+        try:
+            return str(path.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(path)
+
+    def load_folder(self, folder: Path, scope: str) -> None:
+        for file in sorted(folder.glob("*.y*ml")):
+            kind = file.stem
+            if kind not in KINDS or (scope == "national" and not KINDS[kind][0]):
+                allowed = [k for k, (national, _) in KINDS.items() if scope == "municipality" or national]
+                guess = difflib.get_close_matches(kind, allowed, n=1, cutoff=0.6)
+                tip = f"Mente du \"{guess[0]}.yml\"?" if guess else \
+                    f"Kendte filer: {', '.join(k + '.yml' for k in allowed)}."
+                self.problems.append(Problem(self.display(file), 1, "",
+                                             f"filen \"{file.name}\" bruges ikke. {tip}"))
+                continue
+            if (scope, kind) in self.docs:
+                self.problems.append(Problem(self.display(file), 1, "", f"{kind} findes både som .yml og "
+                                             ".yaml. Slet den ene."))
+                continue
+            doc, problems = load(file, self.display(file))
+            self.problems.extend(problems)
+            if not problems:
+                schema_problems = validate(doc, kind)
+                self.problems.extend(schema_problems)
+                doc.invalid = {p.path for p in schema_problems}
+            else:
+                doc.data, doc.invalid = None, set()
+            self.docs[(scope, kind)] = doc
+        if scope == "municipality":
+            for kind, (_, required) in KINDS.items():
+                if required and ("municipality", kind) not in self.docs:
+                    self.problems.append(Problem(self.display(folder / f"{kind}.yml"), 1, "",
+                                                 f"filen mangler. Opret {kind}.yml i {self.display(folder)} "
+                                                 "(se data/hjoerring/ for et eksempel)."))
+
+    def items(self, kind: str, key: str | None = None) -> list[tuple[dict, Origin]]:
+        """Schema-valid items of a list, national first; ids of invalid items are still known."""
+        list_key = key or _LISTS[kind][0]
+        known = self.known_ids.setdefault(kind if key is None else f"{kind}.{key}", set())
+        out = []
+        for scope in ("national", "municipality"):
+            doc = self.docs.get((scope, kind))
+            if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get(list_key), list):
+                continue
+            for i, raw in enumerate(doc.data[list_key]):
+                if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                    known.add(raw["id"])
+                prefix = f"{list_key}[{i}]"
+                if any(p in (prefix, list_key, "filen") or p.startswith((prefix + ".", prefix + "["))
+                       for p in doc.invalid):
+                    continue
+                out.append((raw, Origin(doc, (list_key, i))))
+        return out
+
+    def records(self, kind: str, builder: Callable | None = None, key: str | None = None) -> dict[str, Any]:
+        """Build records by id; the municipality overrides national records; duplicates are errors."""
+        builder = builder or _LISTS[kind][1]
+        result: dict[str, Any] = {}
+        scope_of: dict[str, str] = {}
+        for raw, origin in self.items(kind, key):
+            scope = "national" if origin.doc.path.parent.resolve() == self.national_dir.resolve() else "municipality"
+            record_id = raw["id"]
+            if record_id in result and scope_of[record_id] == scope:
+                first = result[record_id].origin
+                self.problems.append(origin.problem(("id",), f"id \"{record_id}\" bruges allerede "
+                                                    f"(linje {first.line} i {first.file}). Giv posten et andet id."))
+                continue
+            result[record_id] = builder(raw, origin)
+            scope_of[record_id] = scope
+        return result
+
+
+def national_dir_for(data_dir: Path) -> Path:
+    """The national folder beside the municipality folder if there is one, else the shipped one."""
+    beside = Path(data_dir).resolve().parent / "national"
+    return beside if beside.is_dir() else NATIONAL_DIR
+
+
+def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = None,
+                 strict: bool = False, on: date | None = None) -> tuple[DataSet | None, list[Problem]]:
+    """Load, validate and build; returns the data set (None if unusable) and every problem found."""
+    national_dir = national_dir or national_dir_for(data_dir)
+    c = _Collector(Path(data_dir), Path(national_dir))
+    if Path(national_dir).is_dir() and Path(national_dir).resolve() != Path(data_dir).resolve():
+        c.load_folder(Path(national_dir), "national")
+    c.load_folder(Path(data_dir), "municipality")
+    day = on or today()
+
+    mdoc = c.docs.get(("municipality", "municipality"))
+    the_municipality = None
+    if mdoc is not None and isinstance(mdoc.data, dict) and not mdoc.invalid:
+        the_municipality = municipality.build(mdoc.data["municipality"], Origin(mdoc, ("municipality",)))
+
+    records = {kind: c.records(kind) for kind in _LISTS}
+    levels = c.records("escalation", escalation.build_level, "levels")
+    paths = c.records("escalation", escalation.build_path, "paths")
+    caveat = next((d.data["caveat"] for scope in ("municipality", "national")
+                   if (d := c.docs.get((scope, "warning_signs"))) and isinstance(d.data, dict)
+                   and isinstance(d.data.get("caveat"), str)), None)
+
+    if the_municipality is None:
+        return None, c.problems
+    orgs = dict(records["organisations"])
+    orgs.update({o.id: o for o in the_municipality.organisations})
+    ds = DataSet(
+        data_dir=Path(data_dir), municipality=the_municipality, sources=records["sources"],
+        organisations=orgs, contacts=records["contacts"], definitions=records["definitions"],
+        warning_signs=records["warning_signs"], caveat=caveat or "", legal=records["legal"],
+        levels=levels, paths=paths, forms=records["forms"], communication=records["communication"],
+        cards=records["cards"], today=day,
+    )
+    c.problems.extend(_rules(ds, c, strict))
+    ds.problems = sorted(set(c.problems))
+    return ds, ds.problems
+
+
+def require_dataset(data_dir: Path = DEFAULT_DATA_DIR, strict: bool = False) -> DataSet:
+    """The data set, or DataError carrying every problem if there is any error."""
+    ds, problems = load_dataset(data_dir, strict=strict)
+    if ds is None or errors(problems):
+        raise DataError(problems)
+    return ds
+
+
+def _rules(ds: DataSet, c: _Collector, strict: bool) -> list[Problem]:
+    """Every rule beyond the schema that needs more than one record."""
+    m, out = ds.municipality, []
+
+    def ref(origin: Origin, at: tuple, value: str, kind: str, pool: dict | set, what: str) -> None:
+        if value in pool or value in c.known_ids.get(kind, set()):
+            return
+        options = sorted(pool)
+        guess = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+        tip = f"Mente du \"{guess[0]}\"?" if guess else f"Brug et id fra {what}."
+        out.append(origin.problem(at, f"\"{value}\" findes ikke i {what}. {tip}"))
+
+    source_ids = set(ds.sources)
+    for kind in ("contacts", "definitions", "warning_signs", "legal", "forms", "communication"):
+        for record in getattr(ds, kind).values():
+            ref(record.origin, ("source", "doc"), record.source.doc, "sources", source_ids, "sources.yml")
+    for record in (*ds.levels.values(), *ds.paths.values()):
+        ref(record.origin, ("source", "doc"), record.source.doc, "sources", source_ids, "sources.yml")
+    ref(m.origin, ("source", "doc"), m.source.doc, "sources", source_ids, "sources.yml")
+
+    out.extend(municipality.check(m, ds.today, strict))
+    ref(m.origin, ("coordinator",), m.coordinator, "contacts", ds.contacts, "contacts.yml")
+    ref(m.origin, ("governance", "owner"), m.governance.owner, "contacts", ds.contacts, "contacts.yml")
+
+    for contact in ds.contacts.values():
+        out.extend(contacts.check(contact, ds.today, m.review_days, strict))
+        ref(contact.origin, ("organisation",), contact.organisation, "organisations", ds.organisations,
+            "organisationerne (municipality.yml eller national/organisations.yml)")
+    for org in m.organisations:
+        if org.member and not any(c.organisation == org.id and "infohus_member" in c.roles
+                                  for c in ds.contacts.values()):
+            out.append(org.origin.problem((), f"{org.label} er med i {m.team}, men ingen kontakt har "
+                                          f"organisation: {org.id} og rollen infohus_member. Tilføj en kontakt "
+                                          "i contacts.yml."))
+    for role, what in REQUIRED_ROLES.items():
+        if not ds.with_role(role):
+            out.append(Problem(c.display(ds.data_dir / "contacts.yml"), 1, "contacts",
+                               f"der mangler {what}. Giv en kontakt rollen {role} under roles."))
+
+    for definition in ds.definitions.values():
+        for i, related in enumerate(definition.related):
+            ref(definition.origin, ("related", i), related, "definitions", ds.definitions, "ordlisten")
+    for rule in ds.legal.values():
+        out.extend(legal.check(rule, ds.today))
+    if ds.warning_signs and not ds.caveat:
+        out.append(Problem(c.display(ds.data_dir / "warning_signs.yml"), 1, "caveat",
+                           "forbeholdet mangler. Skriv under caveat, at tegnene ikke er en tjekliste."))
+
+    for path in ds.paths.values():
+        out.extend(escalation.check_path(path))
+        for outcome in path.outcomes:
+            if outcome.level:
+                ref(outcome.origin, ("level",), outcome.level, "escalation.levels", ds.levels,
+                    "forebyggelsestrekanten (levels)")
+            for i, contact_id in enumerate(outcome.contacts):
+                ref(outcome.origin, ("contacts", i), contact_id, "contacts", ds.contacts, "contacts.yml")
+            for i, rule_id in enumerate(outcome.legal):
+                ref(outcome.origin, ("legal", i), rule_id, "legal", ds.legal, "legal.yml")
+    for form in ds.forms.values():
+        out.extend(forms.check(form))
+    for rule in ds.communication.values():
+        for i, contact_id in enumerate(rule.first_inform):
+            ref(rule.origin, ("first_inform", i), contact_id, "contacts", ds.contacts, "contacts.yml")
+    for card in ds.cards.values():
+        for i, contact_id in enumerate(card.contacts):
+            ref(card.origin, ("contacts", i), contact_id, "contacts", ds.contacts, "contacts.yml")
+        if card.path:
+            ref(card.origin, ("path",), card.path, "escalation.paths", ds.paths, "escalation.yml (paths)")
+            path = ds.paths.get(card.path)
+            if card.outcome and path and card.outcome not in {o.id for o in path.outcomes}:
+                out.append(card.origin.problem(("outcome",), f"\"{card.outcome}\" er ikke et udfald i vejen "
+                                               f"\"{card.path}\". Brug et af: "
+                                               f"{', '.join(o.id for o in path.outcomes)}."))
+        elif card.outcome:
+            out.append(card.origin.problem(("outcome",), "outcome kræver path. Skriv hvilken vej udfaldet "
+                                           "hører til under path."))
+    return out

@@ -1,0 +1,26 @@
+"""Sources: the documents every record cites."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .record import Origin
+
+KIND = "sources"
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A document the data is written from."""
+
+    id: str
+    title: str
+    publisher: str | None
+    date: str | None
+    url: str | None
+    origin: Origin
+
+
+def build(raw: dict, origin: Origin) -> SourceDocument:
+    """A SourceDocument from a schema-valid mapping."""
+    return SourceDocument(raw["id"], raw["title"], raw.get("publisher"), raw.get("date"),
+                          raw.get("url"), origin)

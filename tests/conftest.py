@@ -1,0 +1,59 @@
+"""Shared fixtures: a pinned today, a writable copy of the default data, and an in-process check."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from macros.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT / "data" / "hjoerring"
+TODAY = "2026-11-21"
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch):
+    """Every test sees the same today, so freshness rules do not drift with the calendar."""
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A writable copy of the default municipality folder (national data stays shared)."""
+    folder = tmp_path / "kommune"
+    shutil.copytree(DEFAULT_DATA, folder)
+    return folder
+
+
+@pytest.fixture
+def check(capsys):
+    """Run `infohus check` in-process; returns (exit code, all output)."""
+    def run(folder: Path, *args: str) -> tuple[int, str]:
+        code = main(["check", "--data", str(folder), *args])
+        captured = capsys.readouterr()
+        return code, captured.out + captured.err
+    return run
+
+
+def error_lines(output: str) -> list[str]:
+    """The lines under the "Fejl:" heading."""
+    lines, inside = [], False
+    for line in output.splitlines():
+        if line in ("Fejl:", "Advarsler:"):
+            inside = line == "Fejl:"
+        elif inside and line:
+            lines.append(line)
+    return lines
+
+
+def warning_lines(output: str) -> list[str]:
+    """The lines under the "Advarsler:" heading."""
+    lines, inside = [], False
+    for line in output.splitlines():
+        if line in ("Fejl:", "Advarsler:"):
+            inside = line == "Advarsler:"
+        elif inside and line:
+            lines.append(line)
+    return lines
