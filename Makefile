@@ -5,23 +5,27 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check bench serve clean
+.PHONY: site test check bench serve clean deps-site deps-test
 
-site: $(STAMP)
-	bash scripts/system-deps.sh site
+# System packages first: a fresh Debian needs python3-venv before the venv can exist.
+site: deps-site $(STAMP)
 	$(VENV)/bin/infohus check
 	$(VENV)/bin/infohus build --out site
 
 check: $(STAMP)
 	$(VENV)/bin/infohus check
 
-test: $(STAMP)
-	bash scripts/system-deps.sh test
+test: deps-test $(STAMP)
 	$(VENV)/bin/pytest
 
-bench: $(STAMP)
-	bash scripts/system-deps.sh test
+bench: deps-test $(STAMP)
 	$(PY) bench/run.py
+
+deps-site:
+	bash scripts/system-deps.sh site
+
+deps-test:
+	bash scripts/system-deps.sh test
 
 serve: $(STAMP)
 	INFOHUS_DATA=data/hjoerring $(VENV)/bin/mkdocs serve

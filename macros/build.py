@@ -9,6 +9,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import MkDocsException
 
+from .cardpdf import build_cards
+from .citizen import build_public
 from .dataset import ROOT, load_dataset
 from .problems import errors, report
 
@@ -28,6 +30,8 @@ def build_all(data_dir: Path, out: Path, strict: bool) -> int:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         build_handbook(data_dir, staging / "intranet", strict)
+        build_cards(ds, staging / "intranet" / "handlekort")
+        build_public(ds, staging / "public")
         _swap(staging, out)
     except MkDocsException as exc:
         shutil.rmtree(staging, ignore_errors=True)
