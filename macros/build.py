@@ -12,7 +12,7 @@ from mkdocs.exceptions import MkDocsException
 from .cardpdf import build_cards
 from .citizen import build_public
 from .dataset import ROOT, load_dataset
-from .problems import errors, report
+from .problems import MissingTool, errors, report
 
 EXIT_OK, EXIT_DATA, EXIT_SYSTEM = 0, 1, 2
 
@@ -33,6 +33,10 @@ def build_all(data_dir: Path, out: Path, strict: bool) -> int:
         build_cards(ds, staging / "intranet" / "handlekort")
         build_public(ds, staging / "public")
         _swap(staging, out)
+    except MissingTool as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_SYSTEM
     except MkDocsException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         sys.stderr.write(f"Byggeriet fejlede, og {out} er ikke ændret: {exc}\n")

@@ -57,3 +57,22 @@ def warning_lines(output: str) -> list[str]:
         elif inside and line:
             lines.append(line)
     return lines
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The default data built once per test session with `infohus build`: OUT/intranet, OUT/public."""
+    import os
+
+    out = tmp_path_factory.mktemp("built") / "site"
+    previous = os.environ.get("INFOHUS_TODAY")
+    os.environ["INFOHUS_TODAY"] = TODAY
+    try:
+        code = main(["build", "--data", str(DEFAULT_DATA), "--out", str(out)])
+    finally:
+        if previous is None:
+            os.environ.pop("INFOHUS_TODAY", None)
+        else:
+            os.environ["INFOHUS_TODAY"] = previous
+    assert code == 0, "infohus build failed on the default data"
+    return out
