@@ -52,7 +52,7 @@ class DataSet:
     """Every validated record of one municipality, national records merged in."""
 
     data_dir: Path
-    municipality: municipality.Municipality
+    municipality: municipality.Municipality  # None only inside load_dataset when municipality.yml is invalid
     sources: dict[str, sources.SourceDocument]
     organisations: dict[str, organisations.Organisation]
     contacts: dict[str, contacts.Contact]
@@ -85,6 +85,8 @@ class _Collector:
         self.problems: list[Problem] = []
         self.docs: dict[tuple[str, str], Document] = {}
         self.known_ids: dict[str, set[str]] = {}
+        self.raw: dict[str, list[dict]] = {}  # every item as written, valid or not
+        self.unreadable: set[str] = set()  # kinds whose file could not be parsed at all
 
     def display(self, path: Path) -> str:
         try:
@@ -109,16 +111,17 @@ class _Collector:
                 continue
             doc, problems = load(file, self.display(file))
             self.problems.extend(problems)
-            if not problems:
+            if doc.data is None:
+                self.unreadable.add(kind)
+            else:
                 schema_problems = validate(doc, kind)
                 self.problems.extend(schema_problems)
-                doc.invalid = {p.path for p in schema_problems}
-            else:
-                doc.data, doc.invalid = None, set()
+                doc.invalid = {p.path for p in schema_problems} | {p.path for p in problems}
             self.docs[(scope, kind)] = doc
         if scope == "municipality":
             for kind, (_, required) in KINDS.items():
                 if required and ("municipality", kind) not in self.docs:
+                    self.unreadable.add(kind)
                     self.problems.append(Problem(self.display(folder / f"{kind}.yml"), 1, "",
                                                  f"filen mangler. Opret {kind}.yml i {self.display(folder)} "
                                                  "(se data/hjoerring/ for et eksempel)."))
@@ -133,8 +136,10 @@ class _Collector:
             if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get(list_key), list):
                 continue
             for i, raw in enumerate(doc.data[list_key]):
-                if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-                    known.add(raw["id"])
+                if isinstance(raw, dict):
+                    self.raw.setdefault(kind, []).append(raw)
+                    if isinstance(raw.get("id"), str):
+                        known.add(raw["id"])
                 prefix = f"{list_key}[{i}]"
                 if any(p in (prefix, list_key, "filen") or p.startswith((prefix + ".", prefix + "["))
                        for p in doc.invalid):
@@ -188,10 +193,8 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = 
                    if (d := c.docs.get((scope, "warning_signs"))) and isinstance(d.data, dict)
                    and isinstance(d.data.get("caveat"), str)), None)
 
-    if the_municipality is None:
-        return None, c.problems
     orgs = dict(records["organisations"])
-    orgs.update({o.id: o for o in the_municipality.organisations})
+    orgs.update({o.id: o for o in the_municipality.organisations} if the_municipality else {})
     ds = DataSet(
         data_dir=Path(data_dir), municipality=the_municipality, sources=records["sources"],
         organisations=orgs, contacts=records["contacts"], definitions=records["definitions"],
@@ -201,7 +204,8 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = 
     )
     c.problems.extend(_rules(ds, c, strict))
     ds.problems = sorted(set(c.problems))
-    return ds, ds.problems
+    # Without a valid municipality the other files are still checked, but nothing can be built.
+    return (ds if the_municipality else None), ds.problems
 
 
 def require_dataset(data_dir: Path = DEFAULT_DATA_DIR, strict: bool = False) -> DataSet:
@@ -213,11 +217,12 @@ def require_dataset(data_dir: Path = DEFAULT_DATA_DIR, strict: bool = False) -> 
 
 
 def _rules(ds: DataSet, c: _Collector, strict: bool) -> list[Problem]:
-    """Every rule beyond the schema that needs more than one record."""
+    """Every rule beyond the schema that needs more than one record; runs even if municipality.yml is broken."""
     m, out = ds.municipality, []
+    review_days = m.review_days if m else 180
 
     def ref(origin: Origin, at: tuple, value: str, kind: str, pool: dict | set, what: str) -> None:
-        if value in pool or value in c.known_ids.get(kind, set()):
+        if value in pool or value in c.known_ids.get(kind, set()) or kind.split(".")[0] in c.unreadable:
             return
         options = sorted(pool)
         guess = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
@@ -230,24 +235,30 @@ def _rules(ds: DataSet, c: _Collector, strict: bool) -> list[Problem]:
             ref(record.origin, ("source", "doc"), record.source.doc, "sources", source_ids, "sources.yml")
     for record in (*ds.levels.values(), *ds.paths.values()):
         ref(record.origin, ("source", "doc"), record.source.doc, "sources", source_ids, "sources.yml")
-    ref(m.origin, ("source", "doc"), m.source.doc, "sources", source_ids, "sources.yml")
-
-    out.extend(municipality.check(m, ds.today, strict))
-    ref(m.origin, ("coordinator",), m.coordinator, "contacts", ds.contacts, "contacts.yml")
-    ref(m.origin, ("governance", "owner"), m.governance.owner, "contacts", ds.contacts, "contacts.yml")
+    if m:
+        ref(m.origin, ("source", "doc"), m.source.doc, "sources", source_ids, "sources.yml")
+        out.extend(municipality.check(m, ds.today, strict))
+        ref(m.origin, ("coordinator",), m.coordinator, "contacts", ds.contacts, "contacts.yml")
+        ref(m.origin, ("governance", "owner"), m.governance.owner, "contacts", ds.contacts, "contacts.yml")
 
     for contact in ds.contacts.values():
-        out.extend(contacts.check(contact, ds.today, m.review_days, strict))
-        ref(contact.origin, ("organisation",), contact.organisation, "organisations", ds.organisations,
-            "organisationerne (municipality.yml eller national/organisations.yml)")
-    for org in m.organisations:
-        if org.member and not any(c.organisation == org.id and "infohus_member" in c.roles
-                                  for c in ds.contacts.values()):
+        out.extend(contacts.check(contact, ds.today, review_days, strict))
+        if m:  # the municipality's own organisations are unknown while municipality.yml is broken
+            ref(contact.origin, ("organisation",), contact.organisation, "organisations", ds.organisations,
+                "organisationerne (municipality.yml eller national/organisations.yml)")
+    written = c.raw.get("contacts", [])  # roles as written, so one invalid contact does not hide its roles
+
+    def roles_of(raw: dict) -> list:
+        return raw["roles"] if isinstance(raw.get("roles"), list) else []
+
+    for org in (m.organisations if m and "contacts" not in c.unreadable else ()):
+        if org.member and not any(raw.get("organisation") == org.id and "infohus_member" in roles_of(raw)
+                                  for raw in written):
             out.append(org.origin.problem((), f"{org.label} er med i {m.team}, men ingen kontakt har "
                                           f"organisation: {org.id} og rollen infohus_member. Tilføj en kontakt "
                                           "i contacts.yml."))
     for role, what in REQUIRED_ROLES.items():
-        if not ds.with_role(role):
+        if "contacts" not in c.unreadable and not any(role in roles_of(raw) for raw in written):
             out.append(Problem(c.display(ds.data_dir / "contacts.yml"), 1, "contacts",
                                f"der mangler {what}. Giv en kontakt rollen {role} under roles."))
 

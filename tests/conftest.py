@@ -37,26 +37,27 @@ def check(capsys):
     return run
 
 
-def error_lines(output: str) -> list[str]:
-    """The lines under the "Fejl:" heading."""
+def section_lines(output: str, heading: str) -> list[str]:
+    """The problem lines under `heading` ("Fejl:" or "Advarsler:"), up to the blank line after them."""
     lines, inside = [], False
     for line in output.splitlines():
         if line in ("Fejl:", "Advarsler:"):
-            inside = line == "Fejl:"
-        elif inside and line:
+            inside = line == heading
+        elif not line:
+            inside = False
+        elif inside:
             lines.append(line)
     return lines
+
+
+def error_lines(output: str) -> list[str]:
+    """The lines under the "Fejl:" heading."""
+    return section_lines(output, "Fejl:")
 
 
 def warning_lines(output: str) -> list[str]:
     """The lines under the "Advarsler:" heading."""
-    lines, inside = [], False
-    for line in output.splitlines():
-        if line in ("Fejl:", "Advarsler:"):
-            inside = line == "Advarsler:"
-        elif inside and line:
-            lines.append(line)
-    return lines
+    return section_lines(output, "Advarsler:")
 
 
 @pytest.fixture(scope="session")
