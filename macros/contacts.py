@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 import phonenumbers
@@ -128,6 +129,7 @@ def build(raw: dict, origin: Origin) -> Contact:
     )
 
 
+@lru_cache(maxsize=4096)
 def phone_digits(number: str) -> str | None:
     """The 8 digits of a valid Danish number, the digits of a valid short number, else None."""
     try:

@@ -152,8 +152,9 @@ class _Collector:
         builder = builder or _LISTS[kind][1]
         result: dict[str, Any] = {}
         scope_of: dict[str, str] = {}
+        national_docs = {id(d) for (scope, _), d in self.docs.items() if scope == "national"}
         for raw, origin in self.items(kind, key):
-            scope = "national" if origin.doc.path.parent.resolve() == self.national_dir.resolve() else "municipality"
+            scope = "national" if id(origin.doc) in national_docs else "municipality"
             record_id = raw["id"]
             if record_id in result and scope_of[record_id] == scope:
                 first = result[record_id].origin
