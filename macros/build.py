@@ -12,7 +12,7 @@ from mkdocs.exceptions import MkDocsException
 from .cardpdf import build_cards
 from .citizen import build_public
 from .dataset import ROOT, load_dataset
-from .problems import MissingTool, errors, report
+from .problems import DataError, MissingTool, errors, report
 
 EXIT_OK, EXIT_DATA, EXIT_SYSTEM = 0, 1, 2
 
@@ -33,6 +33,10 @@ def build_all(data_dir: Path, out: Path, strict: bool) -> int:
         build_cards(ds, staging / "intranet" / "handlekort")
         build_public(ds, staging / "public")
         _swap(staging, out)
+    except DataError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        sys.stderr.write("Data har fejl; intet er bygget.\n" + report(exc.problems) + "\n")
+        return EXIT_DATA
     except MissingTool as exc:
         shutil.rmtree(staging, ignore_errors=True)
         sys.stderr.write(f"{exc}\n")
@@ -53,11 +57,21 @@ def build_handbook(data_dir: Path, site_dir: Path, strict: bool) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    os.environ["NO_MKDOCS_2_WARNING"] = "1"
-    os.environ["INFOHUS_DATA"] = str(Path(data_dir).resolve())
-    os.environ["INFOHUS_STRICT"] = "1" if strict else "0"
-    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir))
-    build(config)
+    # The macros read the data folder from the environment (as under `mkdocs serve`); restore it after,
+    # so one build in a process never hands its data to the next.
+    settings = {"NO_MKDOCS_2_WARNING": "1", "INFOHUS_DATA": str(Path(data_dir).resolve()),
+                "INFOHUS_STRICT": "1" if strict else "0"}
+    previous = {key: os.environ.get(key) for key in settings}
+    os.environ.update(settings)
+    try:
+        config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir))
+        build(config)
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _swap(staging: Path, out: Path) -> None:

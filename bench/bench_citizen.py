@@ -1,0 +1,79 @@
+"""Issue 4: what the citizen page costs a phone, measured in Chromium, beside a default Material page.
+
+`rows(tmp)` builds the default data with `infohus build` into `tmp`, serves OUT/ on loopback and loads
+each page in a fresh browser context (empty cache) several times: bytes (response bodies and bytes on
+the wire, headers included), requests, and the median time to the load event. Run alone:
+`.venv/bin/python bench/bench_citizen.py`.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+DATA = ROOT / "data" / "hjoerring"
+PAGES = (("citizen page (da)", "public/"), ("citizen page (en)", "public/en/"),
+         ("handbook start page (Material)", "intranet/"))
+
+
+def measure(browser, url: str) -> dict:
+    """One cold load of `url`: requests, body bytes, wire bytes and milliseconds to the load event."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    finished = []
+    page.on("requestfinished", lambda request: finished.append(request))
+    start = time.perf_counter()
+    page.goto(url, wait_until="load")
+    load_ms = (time.perf_counter() - start) * 1000
+    page.wait_for_load_state("networkidle")
+    body = sum(len(r.response().body()) for r in finished if r.response())
+    # Bodies plus response headers (Chromium reports a worker script's own body size as 0, so bodies
+    # are counted from the responses themselves).
+    wire = body + sum(r.sizes()["responseHeadersSize"] for r in finished)
+    context.close()
+    return {"requests": len(finished), "body": body, "wire": wire, "load_ms": load_ms}
+
+
+def rows(tmp: Path) -> list[tuple[str, str, str]]:
+    """Bytes, requests and median load time of the citizen page beside the handbook's Material page."""
+    from macros.cli import main
+    from support import web
+
+    out = tmp / "citizen-bench"
+    os.environ.setdefault("INFOHUS_TODAY", "2026-11-21")
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    start = time.perf_counter()
+    code = main(["build", "--data", str(DATA), "--out", str(out)])
+    build_s = time.perf_counter() - start
+    if code != 0:
+        raise SystemExit(f"bench: infohus build exited {code}")
+    result = [("infohus build (all outputs, one run)", f"{build_s:.2f} s", "")]
+    with web.serve(out) as base, web.chromium() as browser:
+        for label, path in PAGES:
+            runs = [measure(browser, base + path) for _ in range(RUNS)]
+            first = runs[0]
+            load = statistics.median(r["load_ms"] for r in runs)
+            target = "<= 30 KB, <= 3 requests" if path.startswith("public") else "for comparison"
+            result += [
+                (f"{label}: bytes (bodies)", f"{first['body'] / 1024:.1f} KB", target),
+                (f"{label}: bytes with headers", f"{first['wire'] / 1024:.1f} KB", "uncompressed (no gzip on loopback)"),
+                (f"{label}: requests", str(first["requests"]), ""),
+                (f"{label}: load event, median of {RUNS}", f"{load:.0f} ms", "loopback, cold context"),
+            ]
+    embed = (out / "public" / "embed.html").stat().st_size
+    result.append(("embed.html fragment", f"{embed / 1024:.1f} KB", "0 requests of its own"))
+    return result
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as tmp:
+        table = rows(Path(tmp))
+    width = max(len(r[0]) for r in table)
+    for name, value, note in table:
+        print(f"{name:<{width}}  {value:>10}  {note}")

@@ -1,0 +1,193 @@
+"""The citizen page's fixed sentences in Danish and English, and hours and dates in either language.
+
+Facts (numbers, hours, addresses, names) come from the data; only the sentences around them live here.
+`{name}` placeholders are filled by the template with escaped values or links it built itself.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from .contacts import DAYS, Hours
+
+LANGUAGES = ("da", "en")
+
+# The neutral site the quick-exit button replaces the page with: a weather forecast nobody wonders about.
+EXIT_URL = "https://www.dr.dk/vejret"
+
+TOPICS: dict[str, dict[str, str]] = {
+    "da": {"extremism": "radikalisering og ekstremisme", "social_control": "negativ social kontrol",
+           "honour": "æresrelaterede konflikter"},
+    "en": {"extremism": "radicalisation and extremism", "social_control": "negative social control",
+           "honour": "honour-related conflicts"},
+}
+
+STRINGS: dict[str, dict[str, str]] = {
+    "da": {
+        "title": "Bekymret for {topics}?",
+        "description": "Her kan du få hjælp, hvis du er bekymret for {topics}: 112, 114, den nationale hotline "
+                       "og kommunens egen indgang.",
+        "lead": "Er du bekymret for en anden – eller for dig selv – så kan du få råd og hjælp.",
+        "exit": "Forlad siden hurtigt",
+        "exit_note": "Knappen »Forlad siden hurtigt« og Esc-tasten skifter straks til DR's vejrudsigt. "
+                     "Vil du ikke have, at andre kan se, at du har været her, så brug et privat vindue, "
+                     "eller slet din browserhistorik.",
+        "other_language": "English",
+        "emergency_lead": "Akut fare for liv eller helbred?",
+        "call": "Ring",
+        "police_title": "Mistanke om en forbrydelse?",
+        "police_body": "Har du en begrundet mistanke om, at en ulovlig handling er sket eller er på vej, men "
+                       "er ingen i akut fare, så ring til politiet.",
+        "hotline_lead": "Råd og vejledning, når du er bekymret",
+        "local_lead": "Kommunens indgang for bekymringer",
+        "open": "Åben {hours}.",
+        "anonymous": "Du kan være anonym.",
+        "web": "Læs mere på {link}.",
+        "write": "Skriv til {link}.",
+        "after_title": "Hvad sker der, når du henvender dig?",
+        "after_tell": "Du fortæller, hvad du har set eller hørt, og hvorfor du er bekymret. Du behøver ikke "
+                      "være sikker – en bekymring er nok.",
+        "after_advice": "Du får råd om, hvad du selv kan gøre, og om hvem der kan hjælpe videre.",
+        "after_onward": "Er der brug for mere, sørger {contact} for, at bekymringen kommer videre til dem i "
+                        "kommunen eller hos politiet, der kan hjælpe.",
+        "after_anonymous": "Ringer du til hotlinen, kan du være anonym.",
+        "youth_title": "Er du ung?",
+        "youth_extremism": "Er du ved at blive trukket ind i et ekstremistisk miljø, eller vil du gerne ud? "
+                           "Du kan få hjælp uden at blive dømt. Ring anonymt til hotlinen, eller kontakt "
+                           "{contact}.",
+        "youth_social_control": "Bestemmer andre over dig – fx hvem du må være sammen med, hvad du må have "
+                                "på, eller hvad du skal uddanne dig til? Du har ret til at bestemme over dit "
+                                "eget liv, og {contact} kan hjælpe dig.",
+        "youth_honour": "Er du bange for at blive sendt ud af landet eller gift mod din vilje? Kontakt "
+                        "{contact} – og ring {emergency}, hvis du er i fare.",
+        "parents_title": "Er du forælder, pårørende eller ven?",
+        "parents_body": "Bekymrer du dig for dit barn, et familiemedlem eller en ven, så bliv ved med at tale "
+                        "med personen, og vis, at du er der – også når I er uenige. Du kan få råd om, hvad du "
+                        "kan gøre, hos hotlinen eller hos {contact}.",
+        "pros_title": "Er du fagperson?",
+        "pros_body": "Arbejder du fx i en skole, et dagtilbud eller en klub, så tal med din leder, og "
+                     "kontakt {contact}.",
+        "pros_duty": "En bekymring til {contact} erstatter ikke din underretningspligt: Har du grund til at "
+                     "antage, at et barn eller en ung under 18 år har brug for særlig støtte, skal du også "
+                     "underrette kommunen.",
+        "pros_law": "Læs reglen: {link}.",
+        "signs_title": "Tegn, du kan være opmærksom på",
+        "signs_caveat": "Tegnene er ikke en tjekliste. Ét tegn alene siger sjældent noget, og mange har helt "
+                        "andre forklaringer. Se på helheden, og på om noget har ændret sig over tid. Er du i "
+                        "tvivl, så spørg hotlinen eller {contact} til råds.",
+        "updated": "Sidst opdateret {date}.",
+        "accessibility": "Tilgængelighedserklæring",
+        "hours_always": "døgnet rundt",
+        "embed_more": "Læs mere om, hvor du kan få hjælp",
+        "embed_emergency": "Akut fare for liv eller helbred",
+        "embed_police": "Mistanke om en forbrydelse",
+    },
+    "en": {
+        "title": "Worried about {topics}?",
+        "description": "Where to get help if you are worried about {topics}: 112, 114, the national hotline "
+                       "and the municipality's own contact point.",
+        "lead": "If you are worried about someone else – or about yourself – you can get advice and help.",
+        "exit": "Leave this page quickly",
+        "exit_note": "The “Leave this page quickly” button and the Esc key switch at once to DR's weather "
+                     "forecast. If you do not want others to see that you have been here, use a private "
+                     "window or delete your browser history.",
+        "other_language": "Dansk",
+        "emergency_lead": "Immediate danger to life or health?",
+        "call": "Call",
+        "police_title": "Suspect a crime?",
+        "police_body": "If you have good reason to suspect that a crime has been committed or is about to be, "
+                       "but no one is in immediate danger, call the police.",
+        "hotline_lead": "The national hotline: advice and guidance when you are worried",
+        "local_lead": "The municipality's contact point for concerns",
+        "open": "Open {hours}.",
+        "anonymous": "You can stay anonymous.",
+        "web": "Read more at {link}.",
+        "write": "Write to {link}.",
+        "after_title": "What happens when you get in touch?",
+        "after_tell": "You describe what you have seen or heard and why you are worried. You do not have to "
+                      "be sure – being worried is enough.",
+        "after_advice": "You get advice on what you can do yourself and on who can help further.",
+        "after_onward": "If more is needed, {contact} makes sure your concern reaches the people in the "
+                        "municipality or the police who can help.",
+        "after_anonymous": "When you call the hotline, you can stay anonymous.",
+        "youth_title": "Are you young?",
+        "youth_extremism": "Are you being drawn into an extremist environment, or do you want to get out? You "
+                           "can get help without being judged. Call the hotline anonymously, or contact "
+                           "{contact}.",
+        "youth_social_control": "Do others decide for you – for example who you may see, what you may wear "
+                                "or what you must study? You have the right to decide over your own life, and "
+                                "{contact} can help you.",
+        "youth_honour": "Are you afraid of being sent abroad or married against your will? Contact {contact} "
+                        "– and call {emergency} if you are in danger.",
+        "parents_title": "Are you a parent, relative or friend?",
+        "parents_body": "If you are worried about your child, a family member or a friend, keep talking to "
+                        "them and show that you are there – also when you disagree. You can get advice on "
+                        "what to do from the hotline or from {contact}.",
+        "pros_title": "Are you a professional?",
+        "pros_body": "If you work in a school, a day-care centre or a youth club, for example, talk to your "
+                     "manager and contact {contact}.",
+        "pros_duty": "A concern raised with {contact} does not replace your duty to notify: if you have reason "
+                     "to believe that a child or young person under 18 needs special support, you must also "
+                     "notify the municipality.",
+        "pros_law": "Read the rule (in Danish): {link}.",
+        "signs_title": "Signs to be aware of",
+        "signs_caveat": "The signs are not a checklist. One sign on its own rarely means much, and many have "
+                        "quite different explanations. Look at the whole picture and at whether something has "
+                        "changed over time. If in doubt, ask the hotline or {contact} for advice. The signs "
+                        "are given in Danish, as written in the plan.",
+        "updated": "Last updated {date}.",
+        "accessibility": "Accessibility statement (in Danish)",
+        "hours_always": "24 hours a day, every day",
+        "embed_more": "Read more about where to get help",
+        "embed_emergency": "Immediate danger to life or health",
+        "embed_police": "Suspected crime",
+    },
+}
+
+# Strings that only appear when the municipality covers their topic: none of them may show otherwise.
+TOPIC_KEYS = {"extremism": ("youth_extremism",), "social_control": ("youth_social_control",),
+              "honour": ("youth_honour",)}
+
+MONTHS = {
+    "da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+           "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+DAY_NAMES_EN = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
+                "sat": "Saturday", "sun": "Sunday"}
+
+
+def topics_text(topics: tuple[str, ...], lang: str) -> str:
+    """Covered topics as one phrase: "a", "a eller b", "a, b eller c" (or/"or" in English)."""
+    names = [TOPICS[lang][t] for t in topics]
+    joiner = " eller " if lang == "da" else " or "
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + joiner + names[-1]
+
+
+def date_text(day: date, lang: str) -> str:
+    """"20. november 2026" in Danish, "20 November 2026" in English."""
+    month = MONTHS[lang][day.month - 1]
+    return f"{day.day}. {month} {day.year}" if lang == "da" else f"{day.day} {month} {day.year}"
+
+
+def hours_text(hours: tuple[Hours, ...], lang: str) -> str:
+    """Opening hours in the page's language, from the structured hours (never from Danish text)."""
+    if any(h.always for h in hours):
+        return STRINGS[lang]["hours_always"]
+    if lang == "da":
+        return "; ".join(h.text for h in hours)
+    return "; ".join(f"{_days_en(h.days)} {h.opens}–{h.closes}" for h in hours)
+
+
+def _days_en(days: tuple[str, ...]) -> str:
+    """Days in English with runs joined: ("mon",...,"fri") -> "Monday–Friday"; all seven -> "every day"."""
+    if len(days) == 7:
+        return "every day"
+    runs: list[list[str]] = []
+    for day in sorted(days, key=DAYS.index):
+        if runs and DAYS.index(day) == DAYS.index(runs[-1][-1]) + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(DAY_NAMES_EN[r[0]] if len(r) == 1 else f"{DAY_NAMES_EN[r[0]]}–{DAY_NAMES_EN[r[-1]]}"
+                     for r in runs)

@@ -1,0 +1,335 @@
+"""The public site never carries internal data: markers planted in every internal text never reach OUT/public.
+
+The default data (municipality and national) is copied, and every text the citizen page must not show is
+replaced by a unique marker: every text of every record without `visibility: public`, and the internal-only
+fields of public records (internal notes, internal phones, who verified, source sections). Ids of internal
+records become markers too, everywhere they are referenced. Then `infohus build` runs in-process and no
+marker may appear in any file under OUT/public. Negative controls prove the markers were planted where the
+build reads them: every marker is in the loaded records, and the handbook (OUT/intranet) shows some of them.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from macros.citizen import build_public
+from macros.cli import main
+from macros.contacts import phone_digits
+from macros.dataset import load_dataset
+from macros.loader import load
+from macros.problems import errors
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_DIR = ROOT / "data" / "schema"
+LIST_KEYS = {"sources": ("sources",), "organisations": ("organisations",), "contacts": ("contacts",),
+             "definitions": ("definitions",), "warning_signs": ("warning_signs",), "legal": ("legal",),
+             "escalation": ("levels", "paths"), "forms": ("forms",), "communication": ("communication",),
+             "cards": ("cards",)}
+# The municipality record has no visibility of its own; these are the fields the citizen page may show.
+MUNICIPALITY_PUBLIC = {("name",), ("urls", "public"), ("urls", "accessibility")}
+# Internal-only fields inside a public record.
+INTERNAL_FIELDS = {("internal_note",), ("verified", "by"), ("source", "section")}
+# Id references: (list, field path without indices) -> the kind of record they name. Ids are per kind.
+REFS = {
+    ("contacts", ("organisation",)): "organisations", ("definitions", ("related",)): "definitions",
+    ("paths", ("outcomes", "level")): "levels", ("paths", ("outcomes", "contacts")): "contacts",
+    ("paths", ("outcomes", "legal")): "legal", ("communication", ("first_inform",)): "contacts",
+    ("cards", ("contacts",)): "contacts", ("cards", ("path",)): "paths",
+    ("municipality", ("coordinator",)): "contacts", ("municipality", ("governance", "owner")): "contacts",
+    ("municipality", ("organisations", "id")): "organisations", ("municipality", ("id",)): "municipality",
+}
+# Opening hours given to every internal contact, so they can be looked for too.
+INTERNAL_HOURS = ("06:17", "19:43")
+
+
+class Planter:
+    """Replaces internal texts with unique markers and remembers where each one went."""
+
+    def __init__(self) -> None:
+        self.where: dict[str, str] = {}  # marker -> "file: path"
+        self.phones: dict[str, str] = {}  # 8 digits -> "file: path"
+        self.ids: dict[tuple[str, str], str] = {}  # (kind, internal record id) -> marker id
+        self.overridden: set[str] = set()  # "file: path" prefixes of national texts a municipality replaces
+        self._n = 0
+        self._phone = 72350000
+
+    def marker(self, where: str) -> str:
+        self._n += 1
+        value = f"zqleak{self._n:05d}z"
+        self.where[value] = where
+        return value
+
+    def rename(self, kind: str, record_id: str, label: str) -> None:
+        """Give an internal record id a marker (once per kind: an override shares its national id)."""
+        if (kind, record_id) not in self.ids:
+            self.ids[kind, record_id] = self.marker(f"{label}: id {record_id}")
+
+    def read(self, marker: str) -> bool:
+        """True unless the marker sits in a national text that the municipality overrides."""
+        return not any(self.where[marker].startswith(prefix) for prefix in self.overridden)
+
+    def phone(self, where: str) -> str:
+        while True:
+            self._phone += 1
+            digits = str(self._phone)
+            if phone_digits(digits) == digits:
+                break
+        self.phones[digits] = where
+        return " ".join(digits[i:i + 2] for i in range(0, 8, 2))
+
+    def text_leaf(self, value: str, kind: str, path: tuple, where: str) -> str:
+        """A replacement for one string leaf of an internal record, valid for its schema type."""
+        if kind == "text":
+            return self.marker(where)
+        if kind == "email":
+            return f"{self.marker(where)}@hjoerring.dk"
+        if kind == "url":
+            return f"https://{self.marker(where)}.example.dk/"
+        if path[-1] == "number" and "phones" in path:
+            return self.phone(where)
+        return value  # ids (renamed later), dates, times, enums and patterns keep their value
+
+
+def _schema(name: str) -> dict:
+    return json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+
+
+def _resolve(schema: dict, root: dict) -> tuple[dict, dict, str | None]:
+    """Follow $ref; returns (schema, its root, the name of the last $defs entry passed)."""
+    name = None
+    while "$ref" in schema:
+        file, _, pointer = schema["$ref"].partition("#")
+        if file:
+            root = _schema(file)
+        name = pointer.rsplit("/", 1)[-1]
+        schema = root
+        for part in pointer.strip("/").split("/"):
+            schema = schema[part]
+    return schema, root, name
+
+
+def _walk(value, schema: dict, root: dict, path: tuple, visit):
+    """Rebuild `value`, calling visit(string, def name, path) on every string leaf."""
+    schema, root, name = _resolve(schema, root)
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        return {k: _walk(v, props.get(k, {}), root, path + (k,), visit) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, schema.get("items", {}), root, path + (i,), visit) for i, v in enumerate(value)]
+    if isinstance(value, str):
+        return visit(value, name, path)
+    return value
+
+
+def _relative(path: tuple, prefix: tuple) -> tuple:
+    return tuple(p for p in path[len(prefix):] if not isinstance(p, int))
+
+
+def plant(data_root: Path) -> Planter:
+    """Plant markers in the copies under `data_root` (municipality folder and national/)."""
+    planter = Planter()
+    files = sorted(data_root.glob("*/*.yml"))
+    docs = {}
+    for file in files:
+        doc, problems = load(file, str(file))
+        assert not problems, problems
+        docs[file] = doc.data
+    # Municipality records replace national ones with the same id; the replaced ones are never read.
+    local_ids = {(key, r["id"]) for file, data in docs.items() if file.parent.name != "national"
+                 for key in LIST_KEYS.get(file.stem, ()) for r in data.get(key, [])}
+    if any(f.parent.name != "national" and f.stem == "warning_signs" and "caveat" in d for f, d in docs.items()):
+        planter.overridden.add("national/warning_signs.yml: caveat")
+
+    for file, data in docs.items():
+        kind = file.stem
+        root = _schema(f"{kind}.schema.json")
+        label = f"{file.parent.name}/{file.name}"
+
+        def visit(value, name, path, file=file, label=label, data=data):
+            where = f"{label}: {'.'.join(map(str, path))}"
+            if kind == "municipality":
+                inner = path[1:]
+                if inner in MUNICIPALITY_PUBLIC:
+                    return value
+                return planter.text_leaf(value, name, inner, where)
+            if kind == "warning_signs" and path == ("caveat",):
+                return planter.marker(where)
+            list_key, index = path[0], path[1] if len(path) > 1 else None
+            record = data[list_key][index]
+            inner = path[2:]
+            if record.get("visibility") == "public":
+                if _relative(path, (list_key, index)) in INTERNAL_FIELDS:
+                    return planter.marker(where)
+                return value
+            return planter.text_leaf(value, name, inner, where)
+
+        docs[file] = _walk(data, root, root, (), visit)
+
+        # Internal record ids become markers, per kind (a card and a path may share an id).
+        if kind == "municipality":
+            m = docs[file]["municipality"]
+            planter.rename("municipality", m["id"], label)
+            for org in m.get("organisations", []):
+                planter.rename("organisations", org["id"], label)
+        for list_key in LIST_KEYS.get(kind, ()):
+            for index, record in enumerate(docs[file].get(list_key, [])):
+                if record.get("visibility") != "public":
+                    planter.rename(list_key, record["id"], label)
+                if file.parent.name == "national" and (list_key, record["id"]) in local_ids:
+                    planter.overridden.add(f"{label}: {list_key}.{index}.")
+
+    for file, data in docs.items():
+        kind = file.stem
+        root = _schema(f"{kind}.schema.json")
+        if kind == "contacts":
+            for i, contact in enumerate(data["contacts"]):
+                where = f"{file.parent.name}/{file.name}: contacts[{i}]"
+                if contact.get("visibility") == "public":
+                    if "internal_note" not in contact:
+                        contact["internal_note"] = planter.marker(where + ".internal_note")
+                    contact.setdefault("phones", []).append(
+                        {"number": planter.phone(where + ".phones[+]"), "label": planter.marker(where + ".phones[+].label"),
+                         "visibility": "internal"})
+                else:
+                    for hours in contact.get("hours", []):
+                        hours["from"], hours["to"] = INTERNAL_HOURS
+        data = _walk(data, root, root, (), lambda v, name, path, kind=kind: _rename(planter, kind, v, name, path))
+        header = f"# yaml-language-server: $schema=../schema/{kind}.schema.json\n"
+        file.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000),
+                        encoding="utf-8")
+    return planter
+
+
+def _rename(planter: Planter, kind: str, value: str, name: str | None, path: tuple) -> str:
+    """The marker id for an id or id reference to an internal record; other values unchanged."""
+    if name != "id":
+        return value
+    if kind == "municipality":
+        scope, rel = "municipality", _relative(path, path[:1])
+    else:
+        scope, rel = path[0], _relative(path, path[:2])
+    if rel == ("id",) and (kind == "municipality" or len(path) == 3):
+        target = scope
+    elif rel == ("source", "doc"):
+        target = "sources"
+    else:
+        target = REFS.get((scope, rel))
+    return planter.ids.get((target, value), value) if target else value
+
+
+def _strings(obj, seen=None) -> list[str]:
+    """Every string reachable from a record graph (dataclasses, containers)."""
+    seen = seen if seen is not None else set()
+    if id(obj) in seen:
+        return []
+    seen.add(id(obj))
+    if isinstance(obj, str):
+        return [obj]
+    if isinstance(obj, dict):
+        return [s for k, v in obj.items() for s in (*_strings(k, seen), *_strings(v, seen))]
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [s for v in obj for s in _strings(v, seen)]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        # origin holds the raw YAML and problems quote it: neither is what renderers receive.
+        return [s for f in dataclasses.fields(obj) if f.name not in ("origin", "problems")
+                for s in _strings(getattr(obj, f.name), seen)]
+    return []
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """The default data with markers planted, built with `infohus build`; (planter, data dir, out dir)."""
+    base = tmp_path_factory.mktemp("leak")
+    data_root = base / "data"
+    shutil.copytree(ROOT / "data" / "hjoerring", data_root / "hjoerring")
+    shutil.copytree(ROOT / "data" / "national", data_root / "national")
+    planter = plant(data_root)
+    out = base / "out"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("INFOHUS_TODAY", "2026-11-21")
+        code = main(["build", "--data", str(data_root / "hjoerring"), "--out", str(out)])
+    assert code == 0, "infohus build failed on the planted data"
+    return planter, data_root / "hjoerring", out
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): p.read_text(encoding="utf-8", errors="replace")
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_planted_data_is_valid_and_markers_reach_the_records(planted, monkeypatch):
+    planter, data_dir, _ = planted
+    monkeypatch.setenv("INFOHUS_TODAY", "2026-11-21")
+    ds, problems = load_dataset(data_dir)
+    assert ds is not None and not errors(problems), "\n".join(map(str, errors(problems)))
+    national = data_dir.parent / "national"
+    assert any(c.origin.file.startswith(str(national)) for c in ds.contacts.values()), \
+        "the build did not read the planted national folder"
+    everything = "\n".join(_strings(ds))
+    missing = [f"{m} ({w})" for m, w in planter.where.items() if planter.read(m) and m not in everything]
+    assert not missing, "markers the loader never read:\n" + "\n".join(missing)
+    missing_phones = [d for d in planter.phones if " ".join(d[i:i + 2] for i in range(0, 8, 2)) not in everything]
+    assert not missing_phones, missing_phones
+    assert len(planter.where) > 300 and len(planter.phones) > 10
+
+
+def test_no_marker_reaches_any_public_file(planted):
+    planter, _, out = planted
+    files = _files(out / "public")
+    assert {"index.html", "en/index.html", "embed.html", "contacts.json"} <= set(files)
+    leaks = [f"{name}: {m} (planted in {planter.where[m]})"
+             for name, content in files.items() for m in re.findall(r"zqleak\d{5}z", content)]
+    assert not leaks, "internal data on the public site:\n" + "\n".join(sorted(set(leaks)))
+
+
+def test_no_internal_phone_or_hours_reach_any_public_file(planted):
+    planter, _, out = planted
+    leaks = []
+    for name, content in _files(out / "public").items():
+        digits = re.sub(r"[\s.\-]|&nbsp;|\u00a0", "", content)
+        leaks += [f"{name}: phone {d} (planted in {w})" for d, w in planter.phones.items() if d in digits]
+        leaks += [f"{name}: internal hours {t}" for t in INTERNAL_HOURS
+                  if t in content or t.replace(":", ".") in content]
+    assert not leaks, "\n".join(leaks)
+
+
+def test_negative_control_markers_do_reach_the_handbook(planted):
+    planter, _, out = planted
+    found = {m for content in _files(out / "intranet").values() for m in re.findall(r"zqleak\d{5}z", content)}
+    assert found, "no planted marker in OUT/intranet: the build did not read the planted data"
+
+
+def test_negative_control_the_same_record_made_public_does_reach_the_page(planted, tmp_path, monkeypatch):
+    """The visibility gate, not the shape of the markers, is what keeps them off the page."""
+    planter, data_dir, _ = planted
+    monkeypatch.setenv("INFOHUS_TODAY", "2026-11-21")
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir.parent, copy)
+    contacts_file = copy / "hjoerring" / "contacts.yml"
+    doc, problems = load(contacts_file, str(contacts_file))
+    assert not problems and doc.data["contacts"][0].get("visibility") != "public"
+    doc.data["contacts"][0]["visibility"] = "public"
+    contacts_file.write_text(yaml.safe_dump(doc.data, allow_unicode=True, sort_keys=False, width=1000),
+                             encoding="utf-8")
+    ds, problems = load_dataset(copy / "hjoerring")
+    assert ds is not None and not errors(problems), "\n".join(map(str, errors(problems)))
+    build_public(ds, tmp_path / "public")
+    page = (tmp_path / "public" / "index.html").read_text(encoding="utf-8")
+    name = next(m for m, w in planter.where.items() if w == "hjoerring/contacts.yml: contacts.0.name")
+    note = next(m for m, w in planter.where.items() if w == "hjoerring/contacts.yml: contacts.0.internal_note")
+    assert name in page, "a contact made public must show; otherwise the leak scan proves nothing"
+    assert note not in page, "an internal note must stay internal even on a public contact"
+
+
+def test_public_site_still_shows_the_public_facts_after_planting(planted):
+    _, _, out = planted
+    page = (out / "public" / "index.html").read_text(encoding="utf-8")
+    for fact in ("tel:112", "tel:114", "tel:+4541749090", "41 74 90 90", "Hjørring Kommune"):
+        assert fact in page
+    assert "20. november 2026" in page
