@@ -35,12 +35,17 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="tjek data og byg håndbog, borgerside og handlekort")
     data_options(build)
     build.add_argument("--out", type=Path, default=Path("site"), help="outputmappe (standard: site)")
+    new = sub.add_parser("new", help="opret en ny kommunes datamappe med pladsholdere (UDFYLD)")
+    new.add_argument("dir", type=Path, help="den nye mappe, fx data/frederiksberg")
+    new.add_argument("--name", required=True, help="kommunens navn, fx \"Frederiksberg Kommune\"")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns 0 clean, 1 data errors, 2 usage or system errors."""
     args = _parser().parse_args(argv)
+    if args.command == "new":
+        return _new(args.dir, args.name)
     if not args.data.is_dir():
         sys.stderr.write(f"infohus: datamappen \"{args.data}\" findes ikke. Angiv en mappe med --data, "
                          "fx --data data/hjoerring.\n")
@@ -49,6 +54,23 @@ def main(argv: list[str] | None = None) -> int:
         return _check(args.data, args.strict)
     from .build import build_all  # mkdocs is only imported when building
     return build_all(args.data, args.out, args.strict)
+
+
+def _new(folder: Path, name: str) -> int:
+    from .scaffold import create, municipality_id
+
+    if folder.exists() and any(folder.iterdir()):
+        sys.stderr.write(f"infohus: mappen \"{folder}\" findes allerede og er ikke tom. Vælg en ny mappe, "
+                         "så intet bliver overskrevet.\n")
+        return EXIT_USAGE
+    if not municipality_id(name):
+        sys.stderr.write(f"infohus: \"{name}\" kan ikke bruges som kommunenavn. Skriv fx --name \"Halsnæs Kommune\".\n")
+        return EXIT_USAGE
+    files = create(folder, name)
+    sys.stdout.write(f"Oprettet {folder} med {len(files)} filer til {name}.\n"
+                     "Udfyld alt, der begynder med UDFYLD, og se hvad der mangler med:\n"
+                     f"  infohus check --data {folder}\n")
+    return EXIT_OK
 
 
 def _check(data_dir: Path, strict: bool) -> int:

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from . import (cards, communication, contacts, definitions, escalation, forms, legal, municipality,
                organisations, sources, warning_signs)
-from .loader import Document, load
+from .loader import Document, format_path, load
 from .problems import DataError, Problem, errors
 from .record import Origin
 from .schema import validate
@@ -204,9 +204,34 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = 
         cards=records["cards"], today=day,
     )
     c.problems.extend(_rules(ds, c, strict))
-    ds.problems = sorted(set(c.problems))
+    ds.problems = _with_placeholders(c)
     # Without a valid municipality the other files are still checked, but nothing can be built.
     return (ds if the_municipality else None), ds.problems
+
+
+PLACEHOLDER = "UDFYLD"
+
+
+def _with_placeholders(c: _Collector) -> list[Problem]:
+    """Every problem, with each UDFYLD placeholder reported once and other complaints about it dropped."""
+    marks: list[Problem] = []
+    for doc in c.docs.values():
+        marks.extend(_placeholders_in(doc, doc.data, ()))
+    spots = {(p.file, p.path) for p in marks}
+    kept = [p for p in c.problems if (p.file, p.path) not in spots]
+    return sorted(set(kept + marks))
+
+
+def _placeholders_in(doc: Document, value: Any, path: tuple) -> list[Problem]:
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _placeholders_in(doc, item, path + (key,))]
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _placeholders_in(doc, item, path + (i,))]
+    if isinstance(value, str) and PLACEHOLDER in value:
+        hint = value.split(PLACEHOLDER, 1)[1].lstrip(" :–-") or "den rigtige værdi"
+        return [Problem(doc.display, doc.line(path), format_path(path),
+                        f"mangler at blive udfyldt: {hint}. Erstat hele teksten \"{value}\".")]
+    return []
 
 
 def require_dataset(data_dir: Path = DEFAULT_DATA_DIR, strict: bool = False) -> DataSet:

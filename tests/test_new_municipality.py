@@ -1,0 +1,64 @@
+"""A new municipality: scaffold -> check lists what to fill in -> fill -> check -> build, in a fresh folder."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import error_lines, warning_lines
+from macros.cli import main
+
+FILLS = {  # what a coordinator would write for each kind of placeholder, by key
+    "number": '"47 78 40 00"', "email": "team@eksempel-kommune.dk",
+    "intranet": "https://intranet.eksempel-kommune.dk/infohus/", "public": "https://www.eksempel-kommune.dk/infohus/",
+    "accessibility": "https://www.was.digst.dk/eksempel-kommune-dk", "on": "2026-11-20", "adopted_on": "2026-10-01",
+    "next_revision": "2030-10-01", "date": "2026-10-01",
+}
+
+
+def fill(folder: Path) -> None:
+    """Replace every UDFYLD placeholder with a plausible value for its key (list items get plain text)."""
+    for path in folder.glob("*.yml"):
+        lines = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = re.match(r'^(\s*(?:- )?)(\w+): "UDFYLD[^"]*"$', line)
+            if match:
+                indent, key = match.groups()
+                line = f"{indent}{key}: {FILLS.get(key, 'Udfyldt af koordinatoren')}"
+            line = re.sub(r'^(\s*- )"UDFYLD[^"]*"$', r"\1Udfyldt af koordinatoren", line)
+            lines.append(line)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_scaffold_check_fill_check_build(tmp_path, capsys):
+    folder = tmp_path / "data" / "eksempel"
+    assert main(["new", str(folder), "--name", "Æbeltoft Kommune"]) == 0
+    assert "municipality:\n  id: aebeltoft\n  name: Æbeltoft Kommune" in (folder / "municipality.yml").read_text(encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["check", "--data", str(folder)]) == 1
+    out = capsys.readouterr()
+    placeholders = sum(p.read_text(encoding="utf-8").count("\"UDFYLD") for p in folder.glob("*.yml"))
+    errors = error_lines(out.out + out.err)
+    assert placeholders > 20
+    assert len(errors) == placeholders, "each placeholder is listed once, and nothing else"
+    assert all("mangler at blive udfyldt" in line and re.match(r"^\S+\.yml:\d+: ", line) for line in errors)
+
+    fill(folder)
+    assert "\"UDFYLD" not in "".join(p.read_text(encoding="utf-8") for p in folder.glob("*.yml"))
+    assert main(["check", "--data", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert error_lines(out) == []
+    assert len([w for w in warning_lines(out) if "eksempelperson" in w]) == 4, "example people still flagged"
+
+    site = tmp_path / "site"
+    assert main(["build", "--data", str(folder), "--out", str(site)]) == 0
+    assert "Æbeltoft Kommune" in (site / "public" / "index.html").read_text(encoding="utf-8")
+    assert (site / "intranet" / "index.html").exists()
+    assert list((site / "intranet" / "handlekort").glob("*.pdf"))
+
+
+def test_new_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
+    (tmp_path / "x.yml").write_text("a: 1\n", encoding="utf-8")
+    assert main(["new", str(tmp_path), "--name", "X Kommune"]) == 2
+    assert "findes allerede og er ikke tom" in capsys.readouterr().err
+    assert (tmp_path / "x.yml").read_text(encoding="utf-8") == "a: 1\n"
