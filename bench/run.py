@@ -87,12 +87,20 @@ def rows_check(tmp: Path) -> list[tuple[str, str, str]]:
     return rows
 
 
-SUITES = [rows_check]
+def suites() -> list:
+    """Every benchmark suite: this file's check rows, then each output's own `bench_*.py` module."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import importlib
+
+    found = [rows_check]
+    for module in sorted(Path(__file__).resolve().parent.glob("bench_*.py")):
+        found.append(importlib.import_module(module.stem).rows)
+    return found
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        rows = [row for suite in SUITES for row in suite(Path(tmp))]
+        rows = [row for suite in suites() for row in suite(Path(tmp))]
     width = max(len(r[0]) for r in rows)
     print(f"{'benchmark (median of %d runs)' % RUNS:<{width}}  {'value':>12}  note")
     print("-" * (width + 30))
