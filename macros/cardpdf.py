@@ -1,11 +1,194 @@
-"""Action cards: A6 PDFs and an A4 sheet, rendered by pdfkit and wkhtmltopdf."""
+"""Action cards: A6 PDFs and an A4 sheet, rendered by pdfkit and wkhtmltopdf, with PNG previews.
+
+wkhtmltopdf only ever sees HTML this module wrote from escaped templates: no JavaScript, no network,
+no local files outside the build's own assets folder, and no options from the HTML itself.
+"""
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import FIRST_COMPLETED, Executor, ThreadPoolExecutor, wait
+from collections.abc import Iterator
 from pathlib import Path
 
+import pdfkit
+
+from .card_content import SHEET_NAME, CardView, card_views
+from .card_fit import SIZES, first_size
 from .dataset import DataSet
+from .problems import DataError, MissingTool
+from .render import render
+
+# Program names (or paths) looked up on PATH; tests point them at missing programs.
+WKHTMLTOPDF = "wkhtmltopdf"
+PDFTOPPM = "pdftoppm"
+PREVIEW_DPI = 120  # previews are shown at half size on the Handlekort page, sharp on dense screens
+
+MM = 72 / 25.4
+A6 = (105 * MM, 148 * MM)  # 297.64 x 419.53 pt
+A4 = (210 * MM, 297 * MM)  # 595.28 x 841.89 pt
+# Qt snaps page sizes to its table of whole points (A6 comes out 297 x 420, whatever size is asked
+# for near it), so the page box is set to the exact size afterwards, anchored at the top edge
+# where Qt starts drawing. The card keeps white margins, so the 0.2 mm Qt leaves blank is unseen.
+_QT_PAGE = {A6: "A6", A4: "A4"}
+_MEDIA_BOX = re.compile(rb"/MediaBox \[([0-9. ]+)\]")
+CLOSED_PROXY = "http://127.0.0.1:9"  # the discard port: nothing listens, so no request leaves the machine
+
+
+class _TrustedPDFKit(pdfkit.PDFKit):
+    """pdfkit that never turns <meta name="pdfkit-..."> tags in the HTML into wkhtmltopdf options."""
+
+    def _find_options_in_meta(self, content):
+        return {}
 
 
 def build_cards(ds: DataSet, out_dir: Path) -> None:
-    """Write the action cards to `out_dir` (placeholder until the action cards land)."""
+    """Write one A6 PDF and one PNG preview per card, and the A4 sheet, to `out_dir`."""
+    wkhtmltopdf = _program(WKHTMLTOPDF, "wkhtmltopdf")
+    pdftoppm = _program(PDFTOPPM, "poppler-utils")
     out_dir.mkdir(parents=True, exist_ok=True)
+    views = card_views(ds)
+    workers = max(1, min(len(views), os.cpu_count() or 2))
+    with tempfile.TemporaryDirectory(prefix="handlekort-") as assets, ThreadPoolExecutor(workers) as pool:
+        renderer = CardRenderer(wkhtmltopdf, Path(assets), _brand(ds))
+        # The sheet, the longest render, starts first with the sizes the cards will most likely get;
+        # it is rendered again only if a card had to step down.
+        guessed = {v.id: first_size(v) for v in views}
+        sheet = pool.submit(renderer.sheet, views, guessed)
+        sizes, previews = {}, []
+        for view, size, pdf in _fitted(renderer, views, guessed, pool):
+            (out_dir / view.pdf_name).write_bytes(pdf)
+            sizes[view.id] = size
+            previews.append(pool.submit(preview, pdftoppm, out_dir / view.pdf_name, out_dir / view.png_name))
+        (out_dir / SHEET_NAME).write_bytes(sheet.result() if sizes == guessed else renderer.sheet(views, sizes))
+        for job in previews:
+            job.result()
+
+
+def _fitted(renderer: CardRenderer, views: list[CardView], first: dict[str, int],
+            pool: Executor) -> Iterator[tuple[CardView, int, bytes]]:
+    """Each card at the largest text size that fits one A6 page: (view, size, PDF), as they finish.
+
+    Each card starts at the size its text is estimated to fit (`first`) and steps down only if it
+    spills onto a second page, so most cards are rendered once. A card that does not fit even the
+    smallest size is a data error: shortening the text is the coordinator's call, not the renderer's.
+    """
+    too_long: list[CardView] = []
+    running = {pool.submit(renderer.card, v, first[v.id]): (v, first[v.id]) for v in views}
+    while running:
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for job in done:
+            view, size = running.pop(job)
+            pdf, pages = job.result()
+            if pages == 1:
+                yield view, size, pdf
+            elif size + 1 < len(SIZES):
+                running[pool.submit(renderer.card, view, size + 1)] = (view, size + 1)
+            else:
+                too_long.append(view)
+    if too_long:
+        raise DataError([_too_long(v) for v in too_long])
+
+
+class CardRenderer:
+    """Renders card HTML to PDF bytes with pdfkit, inside one assets folder."""
+
+    def __init__(self, wkhtmltopdf: str, assets: Path, brand: dict[str, str]):
+        self.configuration = pdfkit.configuration(wkhtmltopdf=wkhtmltopdf, environ=_environment())
+        self.assets = assets
+        self.brand = brand
+
+    def card(self, view: CardView, size: int) -> tuple[bytes, int]:
+        """One card as an A6 PDF at text size `size`, and its number of pages (1 unless too long)."""
+        html = render("cards/a6.html", view=view, size=size, brand=self.brand)
+        return self.pdf(html, f"{view.id}-{size}", A6)
+
+    def sheet(self, views: list[CardView], sizes: dict[str, int]) -> bytes:
+        """All cards on A4, four to a page, each at the size it has as an A6 card, with crop marks."""
+        pages = [[(v, sizes[v.id]) for v in views[i:i + 4]] for i in range(0, len(views), 4)]
+        html = render("cards/a4.html", pages=pages, team=views[0].team if views else "", brand=self.brand)
+        return self.pdf(html, "alle-kort-a4", A4)[0]
+
+    def pdf(self, html: str, name: str, size: tuple[float, float]) -> tuple[bytes, int]:
+        """Render trusted HTML (written to the assets folder) to PDF bytes of exactly `size` points."""
+        source = self.assets / f"{name}.html"
+        source.write_text(html, encoding="utf-8")
+        # Every option is set here; none comes from the HTML. --zoom, --dpi and
+        # --disable-smart-shrinking are not passed: unpatched Qt ignores them (see style.html).
+        options = {
+            "--quiet": "", "--encoding": "utf-8", "--page-size": _QT_PAGE[size],
+            "--margin-top": "0", "--margin-right": "0", "--margin-bottom": "0", "--margin-left": "0",
+            "--disable-javascript": "",
+            "--disable-local-file-access": "", "--allow": str(self.assets),
+            "--proxy": CLOSED_PROXY,
+            "--load-error-handling": "abort",
+        }
+        kit = _TrustedPDFKit(str(source), "file", options=options, configuration=self.configuration)
+        return exact_page_size(kit.to_pdf(), size)
+
+
+def exact_page_size(pdf: bytes, size: tuple[float, float]) -> tuple[bytes, int]:
+    """Set every page box to `size` (points), keeping the top edge; returns the PDF and its page count.
+
+    The new box is written in the same number of bytes, so the cross-reference table stays valid.
+    """
+    width, height = size
+    count = 0
+
+    def exact(match: re.Match) -> bytes:
+        nonlocal count
+        x0, y0, x1, y1 = (float(n) for n in match.group(1).split())
+        if x0 != 0 or y0 != 0 or abs(x1 - width) > 1 or abs(y1 - height) > 1:
+            raise RuntimeError(f"uventet sidestørrelse fra wkhtmltopdf: {match.group(0)!r}")
+        count += 1
+        box = " ".join(_number(n) for n in (0, y1 - height, width, y1)).encode()
+        if len(box) > len(match.group(1)):
+            raise RuntimeError(f"sideboksen kan ikke rettes på stedet: {match.group(0)!r}")
+        return b"/MediaBox [" + box.ljust(len(match.group(1))) + b"]"
+
+    fixed = _MEDIA_BOX.sub(exact, pdf)
+    if count == 0:
+        raise RuntimeError("wkhtmltopdf skrev en PDF uden sider")
+    return fixed, count
+
+
+def _number(value: float) -> str:
+    """A PDF number with at most four decimals and no trailing zeros."""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def preview(pdftoppm: str, pdf: Path, png: Path) -> None:
+    """A PNG of the PDF's first page beside it (pdftoppm adds the .png suffix itself)."""
+    subprocess.run([pdftoppm, "-png", "-r", str(PREVIEW_DPI), "-singlefile", str(pdf), str(png.with_suffix(""))],
+                   check=True, capture_output=True)
+
+
+def _program(name: str, package: str) -> str:
+    """The path of a system program the cards need, or MissingTool saying how to install it."""
+    found = shutil.which(name)
+    if not found:
+        raise MissingTool(f"Handlekortene kan ikke laves, fordi programmet \"{name}\" ikke er installeret. "
+                          f"Installér det og byg igen:\n  sudo apt-get install {package}")
+    return found
+
+
+def _environment() -> dict[str, str]:
+    """wkhtmltopdf's environment: no display, so it never talks to an X or Wayland server."""
+    return {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+
+
+def _brand(ds: DataSet) -> dict[str, str]:
+    """The municipality's colours (schema-checked #RRGGBB), with neutral defaults."""
+    m = ds.municipality
+    return {"primary": m.brand_primary or "#00596e", "accent": m.brand_accent or "#b5291b"}
+
+
+def _too_long(view: CardView):
+    """The data problem for a card whose text does not fit on one A6 page even in the smallest text."""
+    where = ("outcome",) if view.card.outcome else (("path",) if view.card.path else ("contacts",))
+    return view.card.origin.problem(where, f"handlekortet \"{view.id}\" kan ikke være på ét A6-kort. "
+                                    "Forkort handlingerne eller spørgsmålene, det viser, eller fjern "
+                                    "kontakter fra kortet.")

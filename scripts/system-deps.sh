@@ -18,7 +18,7 @@ usage() {
 # Print the packages the given profile needs, one per line.
 profile_packages() {
     # wkhtmltopdf renders the action cards; the fonts cover æ, ø and å.
-    printf '%s\n' wkhtmltopdf fontconfig fonts-dejavu-core fonts-liberation2
+    printf '%s\n' wkhtmltopdf fontconfig fonts-dejavu-core fonts-liberation2 poppler-utils
     # Debian's python3 ships without venv and pip until python3-venv is installed.
     if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
         printf '%s\n' python3-venv

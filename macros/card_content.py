@@ -1,0 +1,163 @@
+"""What one action card says, resolved from the records: shared by the PDF cards and the Handlekort page."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from urllib.parse import urljoin
+
+import segno
+from markupsafe import Markup
+
+from .cards import Card
+from .contacts import Contact
+from .dataset import DataSet
+from .escalation import Outcome, Question
+from .handbook import danish_date
+from .problems import DataError
+
+SHEET_NAME = "alle-kort-a4.pdf"
+NUMBER_ROLES = ("emergency", "police", "hotline")  # always on a card, with their number
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One question of a path as the card shows it: numbered, each answer with where it leads."""
+
+    number: int
+    text: str
+    answers: tuple[tuple[str, str], ...]  # (answer label, what follows)
+
+
+@dataclass(frozen=True)
+class Release:
+    """Whether the cards may be printed: every reason they are a draft (KLADDE), in Danish."""
+
+    reasons: tuple[str, ...]
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.reasons)
+
+
+def release(ds: DataSet) -> Release:
+    """The cards are a draft while anything `infohus check --strict` refuses is in the data: an example
+    person, a contact not confirmed in time, an example adoption or a passed revision date."""
+    review_days = ds.municipality.review_days
+    gov = ds.municipality.governance
+    reasons = []
+    for contact in ds.contacts.values():
+        if contact.example:
+            reasons.append(f"{contact.name} er en eksempelperson")
+        if contact.stale(ds.today, review_days):
+            reasons.append(f"{contact.name} er ikke bekræftet siden {danish_date(contact.verified.on)} "
+                           f"(grænsen er {review_days} dage)")
+    if gov.example:
+        reasons.append("vedtagelsen af beredskabet er et eksempel")
+    if gov.next_revision < ds.today:
+        reasons.append(f"beredskabet skulle være revideret senest {danish_date(gov.next_revision)}")
+    return Release(tuple(reasons))
+
+
+@dataclass(frozen=True)
+class CardView:
+    """Everything one card shows, with every id resolved to its record."""
+
+    card: Card
+    team: str
+    outcome: Outcome | None
+    decisions: tuple[Decision, ...]
+    contacts: tuple[Contact, ...]
+    emergency: Contact
+    police: Contact
+    hotline: Contact
+    url: str
+    version: str
+    owner: str
+    valid_until: date
+    draft: bool
+
+    @property
+    def id(self) -> str:
+        return self.card.id
+
+    @property
+    def pdf_name(self) -> str:
+        return f"{self.card.id}.pdf"
+
+    @property
+    def png_name(self) -> str:
+        return f"{self.card.id}.png"
+
+    @property
+    def kind(self) -> str:
+        """"actions" (an outcome's steps), "decisions" (a path's questions) or "contacts" (team card)."""
+        return "actions" if self.outcome else ("decisions" if self.decisions else "contacts")
+
+    @property
+    def valid_until_text(self) -> str:
+        return danish_date(self.valid_until)
+
+    @property
+    def url_text(self) -> str:
+        """The handbook address as printed under the QR code, without the scheme."""
+        return self.url.split("://", 1)[-1]
+
+    @cached_property
+    def qr_svg(self) -> Markup:
+        """The QR code to the handbook page as inline SVG (segno writes only the path, no data text)."""
+        qr = segno.make(self.url, error="m")
+        return Markup(qr.svg_inline(scale=1, border=2, omitsize=True, svgclass="ih-card__qr-code",
+                                    lineclass=None))
+
+    @property
+    def alt_text(self) -> str:
+        """A description of the card preview for readers who cannot see it."""
+        what = {"actions": f"{len(self.outcome.actions) if self.outcome else 0} nummererede trin",
+                "decisions": f"{len(self.decisions)} spørgsmål, der fører til det rette sted",
+                "contacts": "teamets kontakter med telefonnumre"}[self.kind]
+        draft = "Kladde, må ikke trykkes. " if self.draft else ""
+        return (f"{draft}Handlekortet „{self.card.title}“: {what}, "
+                f"{len(self.contacts)} kontakter, 112, 114, hotlinen og en QR-kode til håndbogen.")
+
+
+def card_view(ds: DataSet, card: Card, draft: bool) -> CardView:
+    """Resolve one card's path, outcome, contacts, handbook URL and document control."""
+    path = ds.paths.get(card.path) if card.path else None
+    outcome = path.outcome(card.outcome) if path and card.outcome else None
+    decisions = _decisions(path) if path and not outcome else ()
+    emergency, police, hotline = (ds.with_role(role)[0] for role in NUMBER_ROLES)
+    always = {emergency.id, police.id, hotline.id}
+    gov = ds.municipality.governance
+    latest = max(gov.versions, key=lambda v: v.date)
+    return CardView(
+        card=card, team=ds.municipality.team, outcome=outcome, decisions=decisions,
+        contacts=tuple(ds.contact(c) for c in card.contacts if c not in always),
+        emergency=emergency, police=police, hotline=hotline,
+        url=urljoin(ds.municipality.url_intranet, card.page), version=latest.version,
+        owner=ds.contact(gov.owner).name, valid_until=gov.next_revision, draft=draft,
+    )
+
+
+def card_views(ds: DataSet) -> list[CardView]:
+    """Every card of the data set, in data order; DataError if 112, 114 or the hotline has no number."""
+    missing = [c.origin.problem(("phones",), f"\"{c.name}\" har rollen {role}, men intet telefonnummer. "
+                                "Handlekortene viser altid nummeret; tilføj det under phones.")
+               for role in NUMBER_ROLES for c in ds.with_role(role)[:1] if not c.phones]
+    if missing:
+        raise DataError(missing)
+    draft = release(ds).draft
+    return [card_view(ds, card, draft) for card in ds.cards.values()]
+
+
+def _decisions(path) -> tuple[Decision, ...]:
+    """The path's questions in reading order; each answer says which outcome or question follows."""
+    questions = [s for s in path.ordered_steps() if isinstance(s, Question)]
+    number = {q.id: i for i, q in enumerate(questions, 1)}
+
+    def follows(step_id: str) -> str:
+        step = path.step(step_id)
+        return step.title if isinstance(step, Outcome) else f"gå til {number[step_id]}"
+
+    return tuple(Decision(number[q.id], q.text, tuple((a.label, follows(a.next)) for a in q.answers))
+                 for q in questions)

@@ -1,0 +1,279 @@
+"""Action cards as printed: what each PDF says, its exact page size, its fonts, its scale and its watermark."""
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+import segno
+
+from conftest import DEFAULT_DATA, TODAY
+from macros.card_content import SHEET_NAME, CardView, card_views, release
+from macros.cardpdf import build_cards
+from macros.dataset import load_dataset
+
+A6_PT = (297.64, 419.53)
+A4_PT = (595.28, 841.89)
+POINT_TOLERANCE = 0.5
+ON = date.fromisoformat(TODAY)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def views_of(folder: Path) -> list[CardView]:
+    """The cards of a data folder as the build sees them on the pinned day."""
+    ds, _ = load_dataset(folder, on=ON)
+    return card_views(ds)
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text in drawing order, whitespace collapsed (lines wrap wherever the card wraps them)."""
+    raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True,
+                         encoding="utf-8").stdout
+    return " ".join(raw.split())
+
+
+def page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    """Every page's size in points, as pdfinfo reports it."""
+    out = subprocess.run(["pdfinfo", "-f", "1", "-l", "99", str(pdf)], check=True, capture_output=True,
+                         encoding="utf-8").stdout
+    return [(float(w), float(h)) for w, h in re.findall(r"^Page +\d+ size: +([\d.]+) x ([\d.]+) pts", out, re.M)]
+
+
+def fonts(pdf: Path) -> list[tuple[str, str]]:
+    """(font name, emb column) for every font pdffonts lists."""
+    lines = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
+                           encoding="utf-8").stdout.splitlines()[2:]
+    # Columns: name type encoding emb sub uni object ID; the type may contain spaces, so read from the right.
+    return [(line.split()[0], line.split()[-5]) for line in lines if line.strip()]
+
+
+def raster(pdf: Path, dpi: int, tmp: Path) -> tuple[int, int, bytes]:
+    """The first page as RGB pixels (pdftoppm writes PPM by default): width, height, bytes."""
+    stem = tmp / f"{pdf.stem}-{dpi}"
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-singlefile", str(pdf), str(stem)], check=True)
+    data = stem.with_suffix(".ppm").read_bytes()
+    magic, size, depth, pixels = data.split(b"\n", 3)
+    assert magic == b"P6" and depth == b"255"
+    width, height = map(int, size.split())
+    return width, height, pixels
+
+
+def watermark_share(pdf: Path, tmp: Path) -> float:
+    """Share of the page in the watermark's colour (the accent red at 22 % over white)."""
+    width, height, px = raster(pdf, 60, tmp)
+    pink = sum(1 for i in range(0, len(px), 3)
+               if 225 <= px[i] <= 250 and 192 <= px[i + 1] <= 222 and 188 <= px[i + 2] <= 220)
+    return pink / (width * height)
+
+
+def assert_in_order(text: str, parts: list[str]) -> None:
+    """Every part occurs in `text`, each after the one before."""
+    position = 0
+    for part in parts:
+        found = text.find(part, position)
+        assert found >= 0, f"{part!r} missing (or out of order) in the card text:\n{text}"
+        position = found + len(part)
+
+
+def make_fresh(folder: Path) -> Path:
+    """Turn a data copy releasable: no example people, no example adoption (all verified 2026-11-01)."""
+    for name in ("contacts.yml", "municipality.yml"):
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        assert "    example: true\n" in text
+        path.write_text(text.replace("    example: true\n", ""), encoding="utf-8")
+    return folder
+
+
+def build(folder: Path, out: Path) -> Path:
+    """Build only the cards of a data folder into `out`."""
+    ds, problems = load_dataset(folder, on=ON)
+    assert ds is not None and not [p for p in problems if p.severity == "error"], problems
+    build_cards(ds, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def cards_dir(built_site) -> Path:
+    return built_site / "intranet" / "handlekort"
+
+
+@pytest.fixture(scope="module")
+def default_views() -> list[CardView]:
+    return views_of(DEFAULT_DATA)
+
+
+# --- what each card says ---------------------------------------------------------------------------
+
+def test_the_default_data_has_the_five_cards_the_issue_asks_for(default_views):
+    assert [v.id for v in default_views] == ["under-18", "voksen", "akut", "borger", "team"]
+    assert [v.kind for v in default_views] == ["actions", "actions", "actions", "decisions", "contacts"]
+
+
+@pytest.mark.parametrize("card_id", ["under-18", "voksen", "akut", "borger", "team"])
+def test_card_shows_title_steps_contacts_numbers_qr_address_and_document_control(cards_dir, default_views,
+                                                                                 card_id):
+    view = next(v for v in default_views if v.id == card_id)
+    text = pdf_text(cards_dir / view.pdf_name)
+    expected = [view.card.title, view.card.audience, "112", "Akut fare for liv eller helbred", "114",
+                "41 74 90 90", "Den nationale hotline mod radikalisering, alle dage kl. 08–22"]
+    assert_in_order(text, expected)
+    if view.kind == "actions":
+        assert "SÅDAN GØR DU" in text
+        assert_in_order(text, list(view.outcome.actions))
+    if view.kind == "decisions":
+        for decision in view.decisions:
+            assert_in_order(text, [decision.text] + [f"{label}: {follows}" for label, follows in decision.answers])
+    assert view.contacts, "every default card names someone to call"
+    for contact in view.contacts:
+        assert_in_order(text, [contact.name] + [p.display for p in contact.phones])
+    assert_in_order(text, ["medarbejderweb.hjoerring.dk/infohus/" + view.card.page,
+                           "Version 2.0 · Ejer: Eksempel: Helle Krogh", "Gyldig til 24. juni 2030"])
+
+
+def test_cards_keep_danish_letters(cards_dir):
+    under_18 = pdf_text(cards_dir / "under-18.pdf")
+    for word in ("år?", "Orientér din nærmeste leder", "Børne- og Familieafdelingen", "SÆH", "SÅDAN GØR DU",
+                 "Infohus Hjørring", "mandag–fredag kl. 08–15"):
+        assert word in under_18
+    assert "Udlændingestyrelsen – kommunernes indberetningspligt" in pdf_text(cards_dir / "voksen.pdf")
+
+
+def test_team_card_lists_every_member_with_number_unit_and_email(cards_dir, default_views):
+    view = next(v for v in default_views if v.kind == "contacts")
+    text = pdf_text(cards_dir / view.pdf_name)
+    for contact in view.contacts:
+        assert_in_order(text, [contact.name, *(p.display for p in contact.phones)])
+        assert contact.email in text
+    assert "SSP, Børne-, Fritids- og Undervisningsforvaltningen" in text
+
+
+def test_sheet_holds_every_card(cards_dir, default_views):
+    text = pdf_text(cards_dir / SHEET_NAME)
+    assert_in_order(text, [v.card.title for v in default_views])
+
+
+# --- paper --------------------------------------------------------------------------------------
+
+def test_every_card_is_exactly_one_a6_page(cards_dir, default_views):
+    for view in default_views:
+        sizes = page_sizes(cards_dir / view.pdf_name)
+        assert len(sizes) == 1, f"{view.id}: {len(sizes)} pages"
+        (width, height), = sizes
+        assert abs(width - A6_PT[0]) <= POINT_TOLERANCE and abs(height - A6_PT[1]) <= POINT_TOLERANCE, \
+            f"{view.id}: {width} x {height} pt is not A6"
+
+
+def test_sheet_is_a4_with_four_cards_a_page(cards_dir, default_views):
+    sizes = page_sizes(cards_dir / SHEET_NAME)
+    assert len(sizes) == math.ceil(len(default_views) / 4)
+    for width, height in sizes:
+        assert abs(width - A4_PT[0]) <= POINT_TOLERANCE and abs(height - A4_PT[1]) <= POINT_TOLERANCE
+
+
+def test_all_fonts_are_embedded_liberation_sans(cards_dir):
+    for pdf in sorted(cards_dir.glob("*.pdf")):
+        found = fonts(pdf)
+        assert found, f"{pdf.name} has no fonts"
+        assert all(emb == "yes" for _, emb in found), f"{pdf.name}: {found}"
+        assert all("LiberationSans" in name for name, _ in found), f"{pdf.name} fell back: {found}"
+
+
+def test_one_css_millimetre_prints_as_one_millimetre(cards_dir, tmp_path):
+    # The footer's rule is 94 mm long (5.5 mm in from each side) and 23 mm above the bottom edge.
+    width, height, px = raster(cards_dir / "akut.pdf", 254, tmp_path)  # 10 pixels a millimetre
+    brand = (0x00, 0x59, 0x6E)
+
+    def run_on(row: int) -> tuple[int, int]:
+        xs = [x for x in range(width) if all(abs(px[(row * width + x) * 3 + i] - brand[i]) < 40 for i in range(3))]
+        return (min(xs), max(xs)) if xs else (0, -1)
+
+    rows = {y: run_on(y) for y in range(1200, 1270)}
+    y, (left, right) = max(rows.items(), key=lambda item: item[1][1] - item[1][0])
+    assert abs((right - left + 1) / 10 - 94) <= 0.5, (left, right)
+    assert abs(left / 10 - 5.5) <= 0.5
+    assert abs(y / 10 - 125) <= 0.6
+
+
+@pytest.mark.parametrize("card_id", ["under-18", "team"])
+def test_printed_qr_code_is_the_symbol_for_the_handbook_page(cards_dir, default_views, tmp_path, card_id):
+    # No QR decoder is installed, so compare the printed modules with segno's symbol for the URL:
+    # segno is deterministic, so the same modules mean the same content.
+    view = next(v for v in default_views if v.id == card_id)
+    assert view.url == "https://medarbejderweb.hjoerring.dk/infohus/" + view.card.page
+    expected = [list(row) for row in segno.make(view.url, error="m").matrix]
+    width, height, px = raster(cards_dir / view.pdf_name, 600, tmp_path)
+    per_mm = 600 / 25.4
+
+    def dark(x: int, y: int) -> bool:
+        return sum(px[(y * width + x) * 3:(y * width + x) * 3 + 3]) < 384
+
+    # The code (16 mm with a 2-module quiet zone) sits below the footer's rule, 5.5 mm from the left.
+    box = [(x, y) for y in range(int(126.5 * per_mm), int(143.5 * per_mm))
+           for x in range(int(5 * per_mm), int(22 * per_mm)) if dark(x, y)]
+    left, right = min(x for x, _ in box), max(x for x, _ in box)
+    top, bottom = min(y for _, y in box), max(y for _, y in box)
+    size = len(expected)
+    module = (right - left + 1) / size
+    assert abs((bottom - top + 1) / size - module) < 0.5, "the code is not square"
+    assert 0.35 <= module / per_mm <= 0.5, f"{module / per_mm:.2f} mm a module"
+    printed = [[int(dark(int(left + (c + 0.5) * module), int(top + (r + 0.5) * module))) for c in range(size)]
+               for r in range(size)]
+    assert printed == expected
+
+
+def test_crop_marks_sit_on_the_cut_lines(cards_dir, tmp_path):
+    width, height, px = raster(cards_dir / SHEET_NAME, 254, tmp_path)
+
+    def dark(x: int, y: int) -> bool:
+        return sum(px[(y * width + x) * 3:(y * width + x) * 3 + 3]) < 200
+
+    middle_x = round(width / 2)
+    assert any(dark(x, 20) for x in range(middle_x - 3, middle_x + 4)), "no mark at the top of the vertical cut"
+    assert any(dark(x, height - 20) for x in range(middle_x - 3, middle_x + 4)), "no bottom mark"
+    cut_y = round(148.5 * 10)
+    assert any(dark(20, y) for y in range(cut_y - 3, cut_y + 4)), "no mark at the left of the horizontal cut"
+    assert any(dark(width - 20, y) for y in range(cut_y - 3, cut_y + 4)), "no right mark"
+
+
+# --- release rule ----------------------------------------------------------------------------------
+
+def test_cards_from_example_people_carry_the_kladde_watermark(cards_dir, tmp_path):
+    for pdf in sorted(cards_dir.glob("*.pdf")):
+        assert "KLADDE – MÅ IKKE TRYKKES" in pdf_text(pdf), pdf.name
+        assert watermark_share(pdf, tmp_path) > 0.02, f"{pdf.name}: the diagonal KLADDE is not visible"
+
+
+def test_cards_from_fresh_real_contacts_have_no_watermark(data_copy, tmp_path):
+    out = build(make_fresh(data_copy), tmp_path / "kort")
+    pdfs = sorted(out.glob("*.pdf"))
+    assert len(pdfs) == 6
+    for pdf in pdfs:
+        assert "KLADDE" not in pdf_text(pdf), pdf.name
+        assert watermark_share(pdf, tmp_path) == 0, pdf.name
+
+
+def test_a_passed_revision_date_makes_the_cards_a_draft(data_copy):
+    folder = make_fresh(data_copy)
+    path = folder / "municipality.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("next_revision: 2030-06-24",
+                                                             "next_revision: 2026-11-01"), encoding="utf-8")
+    ds, _ = load_dataset(folder, on=ON)
+    assert release(ds).reasons == ("beredskabet skulle være revideret senest 1. november 2026",)
+    assert all(view.draft for view in card_views(ds))
+
+
+def test_one_stale_contact_makes_every_card_a_draft(data_copy, tmp_path):
+    folder = make_fresh(data_copy)
+    contacts = folder / "contacts.yml"
+    text = contacts.read_text(encoding="utf-8")
+    # Only the first contact (the SSP consultant) is confirmed long ago.
+    contacts.write_text(text.replace("on: 2026-11-01", "on: 2025-01-02", 1), encoding="utf-8")
+    out = build(folder, tmp_path / "kort")
+    for pdf in sorted(out.glob("*.pdf")):
+        assert "KLADDE – MÅ IKKE TRYKKES" in pdf_text(pdf), pdf.name
+    assert watermark_share(out / "team.pdf", tmp_path) > 0.02
