@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+from . import glossary
 from .card_content import SHEET_NAME, card_views, release
 from .cardpdf import A6, PREVIEW_DPI
 from .dataset import DataSet
@@ -15,4 +16,5 @@ PREVIEW_SIZE = tuple(math.ceil(points / 72 * PREVIEW_DPI / 2) for points in A6)
 def cards_overview(ds: DataSet) -> str:
     """Markdown and HTML for the Handlekort page; links the files `build_cards` writes beside it."""
     return render("cards/overview.html", views=card_views(ds), release=release(ds), sheet=SHEET_NAME,
-                  team=ds.municipality.team, preview_size=PREVIEW_SIZE)
+                  team=ds.municipality.team, preview_size=PREVIEW_SIZE,
+                  abbr=glossary.Abbreviator(glossary.abbreviations(ds)))

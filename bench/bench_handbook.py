@@ -1,0 +1,140 @@
+"""Issue 3 benchmarks: the staff handbook's build time, the share spent in macros, the search index size.
+
+`rows(tmp)` returns (name, value, note) rows for bench/run.py; `python bench/bench_handbook.py` prints
+them alone. Times are medians of BENCH_RUNS (default 5) runs.
+
+- The full build runs in a fresh process each time (interpreter start and imports included), as a
+  coordinator runs it.
+- The macros' share compares, in one warm process, the real build with a build of the very same pages
+  as plain Markdown: a recording hook saves every page as the macros rendered it, and the plain build
+  uses those files with the macros plugin removed (the settings the macros set are applied directly).
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data" / "hjoerring"
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+TODAY = "2026-11-21"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "INFOHUS_TODAY": TODAY}
+
+# A hook that saves each page's Markdown after the macros plugin has rendered it.
+RECORDER = '''
+from pathlib import Path
+
+OUT = Path({out!r})
+
+
+def on_page_markdown(markdown, page, config, files):
+    target = OUT / page.file.src_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(markdown, encoding="utf-8")
+    return markdown
+'''
+
+
+def rows(tmp: Path) -> list[tuple[str, str, str]]:
+    """Benchmark rows for the handbook."""
+    tmp = Path(tmp) / "handbook"
+    tmp.mkdir(parents=True, exist_ok=True)
+    fresh = _median(lambda i: _fresh_build(tmp / f"fresh-{i}"))
+    with_macros, plain, index_bytes = _macro_share(tmp)
+    return [
+        ("handbook build, default data (fresh process)", f"{fresh:.3f} s", "target <= 3 s"),
+        ("handbook build, warm, with macros", f"{with_macros:.3f} s", "same process, after one warm-up"),
+        ("handbook build, warm, same pages as plain Markdown", f"{plain:.3f} s", "macros removed"),
+        ("time in macros (difference)", f"{with_macros - plain:.3f} s",
+         f"{(with_macros - plain) / with_macros:.0%} of the warm build"),
+        ("search index (search/search_index.json)", f"{index_bytes / 1024:.1f} KiB", f"{index_bytes} bytes"),
+    ]
+
+
+def _median(run) -> float:
+    times = []
+    for i in range(RUNS):
+        start = time.perf_counter()
+        run(i)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _fresh_build(out: Path) -> None:
+    code = textwrap.dedent(f"""
+        from pathlib import Path
+        from macros.build import build_handbook
+        build_handbook(Path({str(DATA)!r}), Path({str(out)!r}), False)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"bench: handbook build failed:\n{done.stderr[-2000:]}")
+
+
+def _macro_share(tmp: Path) -> tuple[float, float, int]:
+    """Warm medians of the real build and of the plain-Markdown build, and the search index size."""
+    settings = {"NO_MKDOCS_2_WARNING": "1", "INFOHUS_TODAY": TODAY, "INFOHUS_DATA": str(DATA),
+                "INFOHUS_STRICT": "0"}
+    previous = {key: os.environ.get(key) for key in settings}
+    os.environ.update(settings)
+    try:
+        return _measure(tmp)
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _measure(tmp: Path) -> tuple[float, float, int]:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from macros import handbook
+    from macros.dataset import load_dataset
+
+    rendered = tmp / "rendered-docs"
+    recorder = tmp / "record_markdown.py"
+    recorder.write_text(RECORDER.format(out=str(rendered)), encoding="utf-8")
+    hooks = [str(ROOT / "macros" / "theme.py"), str(recorder)]
+    build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp / "record"), hooks=hooks))
+    index_bytes = (tmp / "record" / "search" / "search_index.json").stat().st_size
+
+    def real(i: int) -> None:
+        build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp / f"real-{i}")))
+
+    ds, _ = load_dataset(DATA)
+
+    def plain(i: int) -> None:
+        config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp / f"plain-{i}"), docs_dir=str(rendered),
+                             plugins=[{"search": {"lang": "da"}}])
+        config["site_name"] = ds.municipality.team
+        handbook.configure(config, ds)
+        build(config)
+
+    real(-1), plain(-1)  # warm-up: imports, template caches
+    return _median(real), _median(plain), index_bytes
+
+
+def main() -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        table = rows(Path(tmp))
+    width = max(len(r[0]) for r in table)
+    print(f"{'benchmark (median of %d runs)' % RUNS:<{width}}  {'value':>12}  note")
+    print("-" * (width + 30))
+    for name, value, note in table:
+        print(f"{name:<{width}}  {value:>12}  {note}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,288 @@
+"""The staff handbook: settings from the data and the page macros, each rendering one partial.
+
+Pages in docs/ call the macros (`{{ contacts() }}`); every macro renders a partial in
+overrides/partials/ with validated records and `h`, this module's view helper (links between pages,
+Danish dates, abbreviations, freshness). Partials escape everything; only `h.abbr` returns markup.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from markupsafe import escape
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+
+from . import flowchart, glossary, search_terms, vcard
+from .contacts import Contact
+from .dataset import DataSet
+from .escalation import EscalationPath, Outcome, Question
+from .municipality import TOPIC_NAMES
+from .problems import warnings
+from .render import render
+from .warning_signs import KIND_NAMES
+
+# The pages macros link to, by role. A missing page fails the build.
+PAGES = {"guide": "fra-bekymring-til-handling.md", "contacts": "kontakter.md", "legal": "lovgrundlag.md",
+         "triangle": "forebyggelsestrekanten.md"}
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+          "november", "december")
+PATH_AUDIENCES = {"staff": "Når du selv er bekymret", "citizen": "Når en borger kommer til dig"}
+
+BRAND_FOLDER = "assets/brand"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def danish_date(day: date) -> str:
+    """"1. november 2026"."""
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+
+
+def content_date(ds: DataSet) -> date:
+    """The newest date in the data (not the clock): what the handbook's pages are "last modified" on."""
+    days = [c.verified.on for c in ds.contacts.values()] + [r.verified.on for r in ds.legal.values()]
+    gov = ds.municipality.governance
+    days += [gov.adopted_on] + [v.date for v in gov.versions]
+    return max(days)
+
+
+def configure(conf, ds: DataSet) -> None:
+    """Settings that come from the data: address, description, abbreviations, colours and footer."""
+    m = ds.municipality
+    if not conf.get("site_url"):  # `mkdocs serve` sets its own address
+        conf["site_url"] = m.url_intranet
+    topics = [TOPIC_NAMES[t] for t in m.topics]
+    covered = ", ".join(topics[:-1]) + " og " + topics[-1] if len(topics) > 1 else topics[0]
+    conf["site_description"] = f"{m.team}: {m.name}s beredskab mod {covered}"
+    conf["mdx_configs"].setdefault("abbr", {})["glossary"] = glossary.abbreviations(ds)
+    if m.brand_logo:
+        conf["theme"]["logo"] = f"{BRAND_FOLDER}/{m.brand_logo}"
+    latest = max(m.governance.versions, key=lambda v: v.date)
+    conf["extra"]["infohus"] = {
+        "team": m.team, "municipality": m.name, "accessibility_url": m.url_accessibility,
+        "version": latest.version, "version_date": danish_date(latest.date),
+        "primary": m.brand_primary, "primary_text": _text_colour(m.brand_primary),
+        "accent": m.brand_accent,
+    }
+
+
+def write_files(site_dir: Path, ds: DataSet) -> None:
+    """Files the pages link to that are not pages: the vCards and the municipality's logo."""
+    vcard.write(site_dir, ds)
+    logo = ds.municipality.brand_logo
+    if logo:
+        source = ds.data_dir / logo
+        if not source.is_file():
+            raise PluginError(f"logoet \"{logo}\" (branding.logo i municipality.yml) findes ikke i {ds.data_dir}. "
+                              "Læg filen i kommunens mappe, eller slet linjen.")
+        target = site_dir / BRAND_FOLDER / logo
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
+def macros(env, ds: DataSet) -> dict[str, Callable[..., str]]:
+    """Every page macro by the name pages call it with."""
+    h = Helper(env, ds)
+    return {
+        "emergency_box": h.emergency_box, "first_steps": h.first_steps, "search_box": h.search_box,
+        "glossary": h.glossary, "abbreviations": h.abbreviations, "warning_signs": h.warning_signs,
+        "prevention_triangle": h.prevention_triangle, "decision_guides": h.decision_guides,
+        "contacts": h.contacts, "legal_basis": h.legal_basis, "forms": h.forms,
+        "communication": h.communication, "governance": h.governance,
+        "coordinator_report": h.coordinator_report, "team_description": h.team_description,
+        "plain": plain,
+    }
+
+
+def plain(text: str) -> str:
+    """Data text for a Markdown line (a heading): HTML and Markdown characters escaped, never markup."""
+    return str(escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text)))
+
+
+class Helper:
+    """The macros and the helpers partials call as `h`."""
+
+    def __init__(self, env, ds: DataSet):
+        self.env, self.ds = env, ds
+        self.abbr = glossary.Abbreviator(glossary.abbreviations(ds))
+        self.date = danish_date
+        self.anchor = glossary.anchor
+
+    # -- helpers for partials --------------------------------------------------------------------
+
+    def link(self, page: str, anchor: str | None = None) -> str:
+        """The URL of handbook page `page` (a key of PAGES), relative to the page being rendered."""
+        target = self.env.variables["files"].get_file_from_path(PAGES[page])
+        if target is None:
+            raise ValueError(f"håndbogen mangler siden docs/{PAGES[page]}, som en makro linker til.")
+        current = self.env.page.url
+        if target.url == current and anchor:
+            return f"#{anchor}"
+        url = get_relative_url(target.url, current)
+        return f"{url}#{anchor}" if anchor else url
+
+    def site_file(self, path: str) -> str:
+        """A file written into the site (e.g. a vCard), relative to the page being rendered."""
+        return get_relative_url(path, self.env.page.url)
+
+    def vcard(self, contact: Contact) -> str:
+        return self.site_file(vcard.contact_path(contact))
+
+    def stale(self, contact: Contact) -> bool:
+        return contact.stale(self.ds.today, self.ds.municipality.review_days)
+
+    def organisation(self, contact: Contact) -> str:
+        return self.ds.organisations[contact.organisation].label
+
+    def step_anchor(self, path: EscalationPath, step_id: str) -> str:
+        return f"{path.id}-{step_id}"
+
+    def level_rank(self, level_id: str | None) -> int:
+        """1 for the top of the prevention triangle (most urgent), counting down; 0 for no level."""
+        ids = list(self.ds.levels)
+        return len(ids) - ids.index(level_id) if level_id in ids else 0
+
+    def is_question(self, step) -> bool:
+        return isinstance(step, Question)
+
+    def step_title(self, path: EscalationPath, step_id: str) -> str:
+        step = path.step(step_id)
+        return step.text if isinstance(step, Question) else step.title
+
+    def keywords(self, words, *visible: str) -> list[str]:
+        return search_terms.extra_words(words, *visible)
+
+    def _render(self, name: str, **context) -> str:
+        return render(f"partials/{name}.html", h=self, data=self.ds, **context)
+
+    # -- front page ------------------------------------------------------------------------------
+
+    def emergency_box(self) -> str:
+        """The "Akut fare? Ring 112" box."""
+        return self._render("emergency", contact=self.ds.with_role("emergency")[0])
+
+    def first_steps(self) -> str:
+        """The three steps of "what do I do with a concern", from the staff decision path."""
+        path = self._staff_path()
+        direct, onward = [], path.step(path.start)
+        while isinstance(onward, Question) and len(direct) < 2:
+            ends = [a for a in onward.answers if isinstance(path.step(a.next), Outcome)]
+            goes_on = [a for a in onward.answers if isinstance(path.step(a.next), Question)]
+            if len(ends) != 1 or len(goes_on) != 1:
+                break
+            direct.append((onward, path.step(ends[0].next)))
+            onward = path.step(goes_on[0].next)
+        coordinator = self.ds.contact(self.ds.municipality.coordinator)
+        return self._render("first-steps", path=path, direct=direct, onward=onward, coordinator=coordinator)
+
+    def search_box(self) -> str:
+        """A search field on the page that opens the handbook's search with the query."""
+        return self._render("search-box")
+
+    def team_description(self) -> str:
+        """The team's own description from municipality.yml."""
+        return self._render("team-description", m=self.ds.municipality)
+
+    # -- reference pages -------------------------------------------------------------------------
+
+    def glossary(self) -> str:
+        """Every covered term with its anchor, explanation, search words and related terms."""
+        terms = glossary.covered(self.ds)
+        shown = {d.id for d in terms}
+        return self._render("glossary", terms=terms, shown=shown,
+                            by_id={d.id: d for d in terms})
+
+    def abbreviations(self) -> str:
+        """The abbreviations as a table with links to their terms."""
+        return self._render("abbreviations", terms=[d for d in glossary.covered(self.ds) if d.expansion])
+
+    def warning_signs(self) -> str:
+        """Signs, risk and protective factors of the covered topics, by kind and category."""
+        topics = []
+        for topic in self.ds.municipality.topics:
+            kinds = []
+            for kind, kind_name in KIND_NAMES.items():
+                categories: dict[str, list] = {}
+                for sign in self.ds.warning_signs.values():
+                    if sign.topic == topic and sign.kind == kind:
+                        categories.setdefault(sign.category, []).append(sign)
+                if categories:
+                    kinds.append((kind, kind_name, categories))
+            if kinds:
+                topics.append((topic, TOPIC_NAMES[topic], kinds))
+        return self._render("warning-signs", topics=topics, caveat=self.ds.caveat)
+
+    def prevention_triangle(self) -> str:
+        """The three levels, top of the triangle first, and how fast to react at each."""
+        return self._render("prevention-triangle", levels=list(self.ds.levels.values()))
+
+    def decision_guides(self) -> str:
+        """Every decision path: step by step (works without JavaScript) and as a diagram."""
+        names = {lid: level.name for lid, level in self.ds.levels.items()}
+        paths = sorted(self.ds.paths.values(), key=lambda p: p.audience != "staff")
+        return "\n".join(self._render("decision-guide", path=path, audience=PATH_AUDIENCES.get(path.audience),
+                                      diagram=flowchart.layout(path, names), steps=path.ordered_steps())
+                         for path in paths)
+
+    def contacts(self) -> str:
+        """Every contact, grouped by organisation (the municipality's own first), with vCards."""
+        own = [o.id for o in self.ds.municipality.organisations]
+        order = own + [oid for oid in self.ds.organisations if oid not in own]
+        groups = [(self.ds.organisations[oid], [c for c in self.ds.contacts.values() if c.organisation == oid])
+                  for oid in order]
+        return self._render("contacts", groups=[g for g in groups if g[1]], team=vcard.team(self.ds),
+                            team_vcard=self.site_file(vcard.TEAM_FILE))
+
+    def legal_basis(self) -> str:
+        """Every rule: section, plain-Danish summary, link and when it was checked."""
+        return self._render("legal-basis", rules=list(self.ds.legal.values()))
+
+    def forms(self) -> str:
+        """The forms as printable A4 sheets."""
+        return self._render("forms", forms=list(self.ds.forms.values()))
+
+    def communication(self) -> str:
+        """The rules for acute communication, internal first."""
+        rules = sorted(self.ds.communication.values(), key=lambda r: r.audience != "internal")
+        return self._render("communication", rules=rules)
+
+    # -- about -----------------------------------------------------------------------------------
+
+    def governance(self) -> str:
+        """Who adopted the plan and when, the next revision, the owner, the team and the history."""
+        m = self.ds.municipality
+        members = vcard.team(self.ds)
+        sources = sorted(self.ds.sources.values(), key=lambda s: glossary.danish_key(s.title))
+        return self._render("governance", m=m, owner=self.ds.contact(m.governance.owner), members=members,
+                            sources=sources, revision_passed=m.governance.next_revision < self.ds.today)
+
+    def coordinator_report(self) -> str:
+        """What `infohus check` warns about: stale contacts, example people and every other warning."""
+        contacts = list(self.ds.contacts.values())
+        return self._render("coordinator-report", stale=[c for c in contacts if self.stale(c)],
+                            examples=[c for c in contacts if c.example], problems=warnings(self.ds.problems),
+                            review_days=self.ds.municipality.review_days)
+
+    def _staff_path(self) -> EscalationPath:
+        staff = [p for p in self.ds.paths.values() if p.audience == "staff"]
+        if not staff:
+            raise ValueError("escalation.yml har ingen vej med audience: staff, som forsiden kan vise trinene fra.")
+        return staff[0]
+
+
+def _text_colour(background: str | None) -> str | None:
+    """White or near-black, whichever reads better on `background` (#RRGGBB), by WCAG contrast."""
+    if not background:
+        return None
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    bg = luminance(background)
+    return "#ffffff" if (1.05) / (bg + 0.05) >= 4.5 else "#1a1a1a"
+
