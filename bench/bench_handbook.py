@@ -19,6 +19,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from macros.build import environment
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "hjoerring"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -78,18 +80,8 @@ def _fresh_build(out: Path) -> None:
 
 def _macro_share(tmp: Path) -> tuple[float, float, int]:
     """Warm medians of the real build and of the plain-Markdown build, and the search index size."""
-    settings = {"NO_MKDOCS_2_WARNING": "1", "INFOHUS_TODAY": TODAY, "INFOHUS_DATA": str(DATA),
-                "INFOHUS_STRICT": "0"}
-    previous = {key: os.environ.get(key) for key in settings}
-    os.environ.update(settings)
-    try:
+    with environment(NO_MKDOCS_2_WARNING="1", INFOHUS_TODAY=TODAY, INFOHUS_DATA=str(DATA), INFOHUS_STRICT="0"):
         return _measure(tmp)
-    finally:
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _measure(tmp: Path) -> tuple[float, float, int]:
@@ -127,13 +119,10 @@ def _measure(tmp: Path) -> tuple[float, float, int]:
 def main() -> None:
     import tempfile
 
+    from run import print_table
+
     with tempfile.TemporaryDirectory() as tmp:
-        table = rows(Path(tmp))
-    width = max(len(r[0]) for r in table)
-    print(f"{'benchmark (median of %d runs)' % RUNS:<{width}}  {'value':>12}  note")
-    print("-" * (width + 30))
-    for name, value, note in table:
-        print(f"{name:<{width}}  {value:>12}  {note}")
+        print_table(rows(Path(tmp)))
 
 
 if __name__ == "__main__":

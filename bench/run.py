@@ -98,14 +98,18 @@ def suites() -> list:
     return found
 
 
-def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        rows = [row for suite in suites() for row in suite(Path(tmp))]
+def print_table(rows: list[tuple[str, str, str]]) -> None:
+    """The rows as an aligned table: name, value, note."""
     width = max(len(r[0]) for r in rows)
     print(f"{'benchmark (median of %d runs)' % RUNS:<{width}}  {'value':>12}  note")
     print("-" * (width + 30))
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:>12}  {note}")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        print_table([row for suite in suites() for row in suite(Path(tmp))])
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mkdocs.exceptions import MkDocsException
@@ -57,15 +59,22 @@ def build_handbook(data_dir: Path, site_dir: Path, strict: bool) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    # The macros read the data folder from the environment (as under `mkdocs serve`); restore it after,
-    # so one build in a process never hands its data to the next.
-    settings = {"NO_MKDOCS_2_WARNING": "1", "INFOHUS_DATA": str(Path(data_dir).resolve()),
-                "INFOHUS_STRICT": "1" if strict else "0"}
+    with environment(NO_MKDOCS_2_WARNING="1", INFOHUS_DATA=str(Path(data_dir).resolve()),
+                     INFOHUS_STRICT="1" if strict else "0"):
+        build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir)))
+
+
+@contextmanager
+def environment(**settings: str) -> Iterator[None]:
+    """Set environment variables for the block and restore them after.
+
+    The macros read the data folder from the environment (as under `mkdocs serve`); restoring it
+    means one build in a process never hands its data to the next.
+    """
     previous = {key: os.environ.get(key) for key in settings}
     os.environ.update(settings)
     try:
-        config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir))
-        build(config)
+        yield
     finally:
         for key, value in previous.items():
             if value is None:
