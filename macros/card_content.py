@@ -76,6 +76,8 @@ class CardView:
     owner: str
     valid_until: date
     draft: bool
+    logo: str | None  # file name of the municipality's logo in the card's assets folder
+    municipality: str
 
     @property
     def id(self) -> str:
@@ -136,18 +138,31 @@ def card_view(ds: DataSet, card: Card, draft: bool) -> CardView:
         emergency=emergency, police=police, hotline=hotline,
         url=urljoin(ds.municipality.url_intranet, card.page), version=latest.version,
         owner=ds.contact(gov.owner).name, valid_until=gov.next_revision, draft=draft,
+        logo=ds.municipality.brand_logo, municipality=ds.municipality.name,
     )
 
 
+def covered_cards(ds: DataSet) -> list[Card]:
+    """The cards of topics the municipality covers (a card without topics is for every topic), in data order."""
+    m = ds.municipality
+    return [card for card in ds.cards.values() if not card.topics or any(m.covers(t) for t in card.topics)]
+
+
 def card_views(ds: DataSet) -> list[CardView]:
-    """Every card of the data set, in data order; DataError if 112, 114 or the hotline has no number."""
+    """Every covered card, in data order; DataError if 112, 114 or the hotline lacks a number or no card is left."""
     missing = [c.origin.problem(("phones",), f"\"{c.name}\" har rollen {role}, men intet telefonnummer. "
                                 "Handlekortene viser altid nummeret; tilføj det under phones.")
                for role in NUMBER_ROLES for c in ds.with_role(role)[:1] if not c.phones]
+    cards = covered_cards(ds)
+    if ds.cards and not cards:
+        m, first = ds.municipality, next(iter(ds.cards.values()))
+        missing.append(first.origin.problem(("topics",), f"intet handlekort hører til de emner, {m.name} dækker "
+                                            f"({', '.join(m.topics)}). Ret topics på kortene, eller tilføj et kort "
+                                            "til et af emnerne."))
     if missing:
         raise DataError(missing)
     draft = release(ds).draft
-    return [card_view(ds, card, draft) for card in ds.cards.values()]
+    return [card_view(ds, card, draft) for card in cards]
 
 
 def _decisions(path) -> tuple[Decision, ...]:

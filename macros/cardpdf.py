@@ -19,6 +19,7 @@ import pdfkit
 from .card_content import SHEET_NAME, CardView, card_views
 from .card_fit import SIZES, first_size
 from .dataset import DataSet
+from .municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, readable_on_white
 from .problems import DataError, MissingTool
 from .render import render
 
@@ -46,13 +47,15 @@ class _TrustedPDFKit(pdfkit.PDFKit):
 
 
 def build_cards(ds: DataSet, out_dir: Path) -> None:
-    """Write one A6 PDF and one PNG preview per card, and the A4 sheet, to `out_dir`."""
+    """Write one A6 PDF and one PNG preview per covered card, and the A4 sheet, to `out_dir`."""
     wkhtmltopdf = _program(WKHTMLTOPDF, "wkhtmltopdf")
     pdftoppm = _program(PDFTOPPM, "poppler-utils")
-    out_dir.mkdir(parents=True, exist_ok=True)
     views = card_views(ds)
+    out_dir.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(len(views), os.cpu_count() or 2))
     with tempfile.TemporaryDirectory(prefix="handlekort-") as assets, ThreadPoolExecutor(workers) as pool:
+        if ds.municipality.brand_logo:  # the one local file wkhtmltopdf may read: inside the assets folder
+            shutil.copyfile(ds.data_dir / ds.municipality.brand_logo, Path(assets) / ds.municipality.brand_logo)
         renderer = CardRenderer(wkhtmltopdf, Path(assets), _brand(ds))
         # The sheet, the longest render, starts first with the sizes the cards will most likely get;
         # it is rendered again only if a card had to step down.
@@ -181,9 +184,10 @@ def _environment() -> dict[str, str]:
 
 
 def _brand(ds: DataSet) -> dict[str, str]:
-    """The municipality's colours (schema-checked #RRGGBB), with neutral defaults."""
+    """The municipality's colours where text in them (and white text on them) reads, else the defaults."""
     m = ds.municipality
-    return {"primary": m.brand_primary or "#00596e", "accent": m.brand_accent or "#b5291b"}
+    return {"primary": readable_on_white(m.brand_primary, DEFAULT_PRIMARY),
+            "accent": readable_on_white(m.brand_accent, DEFAULT_ACCENT)}
 
 
 def _too_long(view: CardView):

@@ -8,6 +8,7 @@ verified it and its source never cross the gate.
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ from markupsafe import Markup, escape
 from . import citizen_text as text
 from .contacts import SCHEMA_ORG_DAYS, Contact, Hours, Phone
 from .dataset import DataSet
+from .municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, readable_on_white
 from .problems import DataError, Problem
 from .render import render
 
@@ -24,7 +26,6 @@ from .render import render
 NATIONAL_ROLES = ("emergency", "police", "hotline")
 # The public legal rule professionals are pointed to (the duty to notify, underretningspligten).
 DUTY_TO_NOTIFY = "underretningspligt"
-FALLBACK_PRIMARY = "#00596e"
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class CitizenView:
     duty: Rule | None
     updated: date
     primary: str
+    accent: str
+    logo: str | None  # file name of the municipality's logo, copied beside index.html
 
 
 def public_view(ds: DataSet) -> CitizenView:
@@ -112,14 +115,17 @@ def public_view(ds: DataSet) -> CitizenView:
         hotline=national["hotline"], local=local, contacts=contacts,
         signs=tuple((topic, texts) for topic, texts in signs if texts),
         duty=Rule(rule.title, rule.url) if rule and rule.visibility == "public" else None,
-        updated=updated, primary=_readable(m.brand_primary),
+        updated=updated, primary=readable_on_white(m.brand_primary, DEFAULT_PRIMARY),
+        accent=readable_on_white(m.brand_accent, DEFAULT_ACCENT), logo=m.brand_logo,
     )
 
 
 def build_public(ds: DataSet, out_dir: Path) -> None:
-    """Write OUT/public: index.html (da), en/index.html, embed.html and contacts.json."""
+    """Write OUT/public: index.html (da), en/index.html, embed.html, contacts.json and the logo if any."""
     view = public_view(ds)
     (out_dir / "en").mkdir(parents=True, exist_ok=True)
+    if view.logo:
+        shutil.copyfile(ds.data_dir / view.logo, out_dir / view.logo)
     ld = json_ld(view)
     for lang, page in (("da", out_dir / "index.html"), ("en", out_dir / "en" / "index.html")):
         page.write_text(render("citizen/index.html", **_context(view, lang), json_ld=ld), encoding="utf-8")
@@ -169,7 +175,7 @@ def json_ld(view: CitizenView) -> Markup:
          "contactPoint": [point(c, f"bekymring om {topics}") for c in view.local]},
         {"@type": "GovernmentOrganization", "name": hotline.name,
          **({"url": hotline.url} if hotline.url else {}),
-         "contactPoint": [point(hotline, "rådgivning om radikalisering og ekstremisme")]},
+         "contactPoint": [point(hotline, hotline.title or text.STRINGS["da"]["hotline_lead"])]},
     ]
     return script_json({"@context": "https://schema.org", "@graph": graph})
 
@@ -236,16 +242,3 @@ def _opening_hours(h: Hours) -> dict:
     return {"@type": "OpeningHoursSpecification", "dayOfWeek": [SCHEMA_ORG_DAYS[d] for d in h.days],
             "opens": h.opens, "closes": "23:59" if h.closes == "24:00" else h.closes}
 
-
-def _readable(color: str | None) -> str:
-    """The brand colour if text in it is readable on white (WCAG AA, 4.5:1), else a safe default."""
-    if not color:
-        return FALLBACK_PRIMARY
-
-    def channel(hex_pair: str) -> float:
-        c = int(hex_pair, 16) / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(color[i:i + 2]) for i in (1, 3, 5))
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return color if 1.05 / (luminance + 0.05) >= 4.5 else FALLBACK_PRIMARY

@@ -266,9 +266,7 @@ def _rules(ds: DataSet, c: _Collector, strict: bool) -> list[Problem]:
         out.extend(municipality.check(m, ds.today, strict))
         ref(m.origin, ("coordinator",), m.coordinator, "contacts", ds.contacts, "contacts.yml")
         ref(m.origin, ("governance", "owner"), m.governance.owner, "contacts", ds.contacts, "contacts.yml")
-        if m.brand_logo and not (ds.data_dir / m.brand_logo).is_file():
-            out.append(m.origin.problem(("branding", "logo"), f"logoet \"{m.brand_logo}\" findes ikke i "
-                                        f"{c.display(ds.data_dir)}. Læg SVG-filen i kommunens mappe, eller ret navnet."))
+        out.extend(municipality.logo_problems(m, ds.data_dir))
 
     for contact in ds.contacts.values():
         out.extend(contacts.check(contact, ds.today, review_days, strict))

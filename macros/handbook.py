@@ -20,7 +20,7 @@ from . import flowchart, glossary, search_terms, vcard
 from .contacts import Contact
 from .dataset import DataSet
 from .escalation import EscalationPath, Outcome, Question
-from .municipality import TOPIC_NAMES
+from .municipality import TOPIC_NAMES, text_colour
 from .problems import warnings
 from .render import render
 from .warning_signs import KIND_NAMES
@@ -64,7 +64,7 @@ def configure(conf, ds: DataSet) -> None:
     conf["extra"]["infohus"] = {
         "team": m.team, "municipality": m.name, "accessibility_url": m.url_accessibility,
         "version": latest.version, "version_date": danish_date(latest.date),
-        "primary": m.brand_primary, "primary_text": _text_colour(m.brand_primary),
+        "primary": m.brand_primary, "primary_text": text_colour(m.brand_primary) if m.brand_primary else None,
         "accent": m.brand_accent,
     }
 
@@ -271,18 +271,4 @@ class Helper:
         if not staff:
             raise ValueError("escalation.yml har ingen vej med audience: staff, som forsiden kan vise trinene fra.")
         return staff[0]
-
-
-def _text_colour(background: str | None) -> str | None:
-    """White or near-black, whichever reads better on `background` (#RRGGBB), by WCAG contrast."""
-    if not background:
-        return None
-
-    def luminance(hex_colour: str) -> float:
-        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    bg = luminance(background)
-    return "#ffffff" if (1.05) / (bg + 0.05) >= 4.5 else "#1a1a1a"
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: a pinned today, a writable copy of the default data, and an in-process check."""
+"""Shared fixtures: a pinned today, both municipalities built once, a data copy and an in-process check."""
 from __future__ import annotations
 
 import shutil
@@ -11,6 +11,8 @@ from macros.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data" / "hjoerring"
 TODAY = "2026-11-21"
+# Every municipality in data/: the generic quality checks of each output run over all of them.
+MUNICIPALITIES = {"hjoerring": DEFAULT_DATA, "halsnaes": ROOT / "data" / "halsnaes"}
 
 
 @pytest.fixture(autouse=True)
@@ -61,19 +63,65 @@ def warning_lines(output: str) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The default data built once per test session with `infohus build`: OUT/intranet, OUT/public."""
+def built_sites(tmp_path_factory) -> dict[str, Path]:
+    """Every municipality built once per session with `infohus build`: name -> OUT (intranet/, public/)."""
     import os
 
-    out = tmp_path_factory.mktemp("built") / "site"
+    sites = {}
     previous = os.environ.get("INFOHUS_TODAY")
     os.environ["INFOHUS_TODAY"] = TODAY
     try:
-        code = main(["build", "--data", str(DEFAULT_DATA), "--out", str(out)])
+        for name, folder in MUNICIPALITIES.items():
+            out = tmp_path_factory.mktemp("built") / name
+            assert main(["build", "--data", str(folder), "--out", str(out)]) == 0, f"infohus build failed on {name}"
+            sites[name] = out
     finally:
         if previous is None:
             os.environ.pop("INFOHUS_TODAY", None)
         else:
             os.environ["INFOHUS_TODAY"] = previous
-    assert code == 0, "infohus build failed on the default data"
-    return out
+    return sites
+
+
+@pytest.fixture(scope="session")
+def built_site(built_sites) -> Path:
+    """The default data (Hjørring) built: for tests of facts only its data has."""
+    return built_sites["hjoerring"]
+
+
+@pytest.fixture(scope="module", params=list(MUNICIPALITIES))
+def municipality(request) -> str:
+    """Each municipality in turn, for the generic checks of an output (module-scoped: one server each)."""
+    return request.param
+
+
+def embed_document(public: Path, folder: Path) -> Path:
+    """The citizen embed fragment inside a minimal page, as a CMS would place it."""
+    fragment = (public / "embed.html").read_text(encoding="utf-8")
+    page = folder / "embed-page.html"
+    page.write_text('<!doctype html>\n<html lang="da"><head><meta charset="utf-8"><title>Kommunens side</title>'
+                    f'</head><body><main><h1>Kommunens side</h1>\n{fragment}</main></body></html>\n',
+                    encoding="utf-8")
+    return page
+
+
+@pytest.fixture(scope="session")
+def nu_errors(built_sites, tmp_path_factory) -> dict[Path, list[str]]:
+    """The Nu HTML checker over every page of every built site in one run: HTML file -> its errors.
+
+    One Java start for all: the handbook's pages, the citizen pages and the embed inside a host page.
+    """
+    from support import web
+
+    files = []
+    for name, out in built_sites.items():
+        files += sorted((out / "intranet").rglob("*.html"))
+        files += [out / "public" / "index.html", out / "public" / "en" / "index.html",
+                  embed_document(out / "public", tmp_path_factory.mktemp(f"embed-{name}"))]
+    found: dict[Path, list[str]] = {path: [] for path in files}
+    by_name = {str(path): path for path in files}
+    for error in web.vnu_errors(files):
+        path = next((p for name, p in by_name.items() if error.startswith(name + ":")), None)
+        assert path is not None, f"the Nu checker reported an error in no checked file: {error}"
+        found[path].append(error)
+    return found

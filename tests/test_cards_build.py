@@ -13,9 +13,9 @@ import pdfkit
 import pytest
 import segno
 
-from conftest import DEFAULT_DATA, error_lines
+from conftest import DEFAULT_DATA, MUNICIPALITIES, error_lines
 from macros import cardpdf
-from macros.card_content import SHEET_NAME
+from macros.card_content import SHEET_NAME, card_views
 from macros.card_page import cards_overview
 from macros.cardpdf import A6, CardRenderer
 from macros.cli import main
@@ -267,14 +267,15 @@ class _Links(HTMLParser):
             self.images.append(attrs)
 
 
-def test_handlekort_page_lists_every_card_with_working_links_and_previews(built_site):
-    folder = built_site / "intranet" / "handlekort"
+@pytest.mark.parametrize("name", MUNICIPALITIES)
+def test_handlekort_page_lists_every_card_with_working_links_and_previews(built_sites, name):
+    folder = built_sites[name] / "intranet" / "handlekort"
     html = (folder / "index.html").read_text(encoding="utf-8")
     article = html[html.index('<article'):html.index('</article>')]
     links = _Links()
     links.feed(article)
     local = [h for h in links.hrefs if not re.match(r"^([a-z]+:|/|#|\.\./)", h)]
-    views = views_of(DEFAULT_DATA)
+    views = views_of(MUNICIPALITIES[name])
     assert SHEET_NAME in local
     for view in views:
         assert view.pdf_name in local, view.id
@@ -283,7 +284,8 @@ def test_handlekort_page_lists_every_card_with_working_links_and_previews(built_
         assert int(image["width"]) > 0 and int(image["height"]) > 0
     for name in local + [i["src"] for i in links.images]:
         assert (folder / name).is_file(), f"{name} is linked from the Handlekort page but was not built"
-    assert (folder / "under-18.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (folder / views[0].png_name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert sorted(p.name for p in folder.glob("*.pdf")) == sorted([SHEET_NAME] + [v.pdf_name for v in views])
 
 
 def test_handlekort_page_explains_why_the_cards_are_drafts(built_site):
@@ -291,3 +293,46 @@ def test_handlekort_page_explains_why_the_cards_are_drafts(built_site):
     assert "Kladde – må ikke trykkes" in html
     assert "Eksempel: Anna Holm er en eksempelperson." in html
     assert "infohus check --strict" in html
+
+
+# --- topics -------------------------------------------------------------------------------------
+
+def retopic(folder: Path, card_id: str, line: str) -> None:
+    """Replace the `topics:` line of one card in cards.yml with `line` ("" removes it)."""
+    path = folder / "cards.yml"
+    blocks = re.split(r"(?m)^(?=  - id: )", path.read_text(encoding="utf-8"))
+    block = next(i for i, b in enumerate(blocks) if b.startswith(f"  - id: {card_id}\n"))
+    assert "    topics: [extremism]\n" in blocks[block]
+    blocks[block] = blocks[block].replace("    topics: [extremism]\n", line)
+    path.write_text("".join(blocks), encoding="utf-8")
+
+
+def test_a_card_of_a_topic_the_municipality_does_not_cover_is_not_made_nor_listed(data_copy, tmp_path):
+    retopic(data_copy, "voksen", "    topics: [honour]\n")
+    retopic(data_copy, "team", "")
+    ds, _ = load_dataset(data_copy)
+    assert [v.id for v in card_views(ds)] == ["under-18", "akut", "borger", "team"], "a card without topics is for all"
+    page = cards_overview(ds)
+    assert "voksen" not in page and "Bekymret for en voksen over 18 år?" not in page
+    assert "Hent alle 4 kort" in page
+    out = build(data_copy, tmp_path / "kort")
+    assert sorted(p.name for p in out.glob("*.pdf")) == sorted(
+        [SHEET_NAME, "under-18.pdf", "akut.pdf", "borger.pdf", "team.pdf"])
+    assert "Bekymret for en voksen" not in pdf_text(out / SHEET_NAME)
+
+
+def test_negative_control_the_same_card_is_made_when_the_municipality_covers_its_topic(data_copy):
+    retopic(data_copy, "voksen", "    topics: [honour]\n")
+    edit(data_copy, "municipality.yml", "topics: [extremism]", "topics: [extremism, honour]")
+    ds, _ = load_dataset(data_copy)
+    assert "voksen" in [v.id for v in card_views(ds)]
+
+
+def test_no_card_for_a_covered_topic_is_a_data_error_that_says_what_to_do(data_copy):
+    text = (data_copy / "cards.yml").read_text(encoding="utf-8")
+    (data_copy / "cards.yml").write_text(text.replace("topics: [extremism]", "topics: [honour]"), encoding="utf-8")
+    ds, _ = load_dataset(data_copy)
+    with pytest.raises(DataError) as raised:
+        card_views(ds)
+    assert "intet handlekort hører til de emner, Hjørring Kommune dækker (extremism). Ret topics på kortene" \
+        in str(raised.value) and "cards.yml:" in str(raised.value)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from macros import citizen_text
-from macros.citizen import FALLBACK_PRIMARY, _readable, build_public
+from macros.citizen import build_public
 from macros.contacts import Hours
 from macros.dataset import load_dataset
 from macros.problems import DataError
@@ -416,9 +416,3 @@ def test_an_internal_phone_of_a_public_contact_is_left_out(data_copy, tmp_path, 
         text = read(site, name)
         assert "72 33 44 55" not in text and "+4572334455" not in text and "Direkte linje" not in text
         assert "72 33 33 33" in text
-
-
-@pytest.mark.parametrize(("colour", "used"), [("#00596e", "#00596e"), ("#ffff00", FALLBACK_PRIMARY),
-                                               (None, FALLBACK_PRIMARY), ("#767676", "#767676")])
-def test_brand_colour_is_used_only_when_text_in_it_is_readable(colour, used):
-    assert _readable(colour) == used

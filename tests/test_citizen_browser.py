@@ -1,12 +1,17 @@
-"""The citizen page in Chromium: fast, readable on a small phone, accessible, printable, and a quick exit."""
+"""The citizen page in Chromium: fast, readable on a small phone, accessible, printable, and a quick exit.
+
+The checks run over every municipality's page (and the default data covering all three topics, the
+longest page it can make); the quick exit, the same script everywhere, is checked on the default page.
+"""
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
+from conftest import DEFAULT_DATA, MUNICIPALITIES, TODAY, embed_document
 from macros.citizen import build_public
 from macros.citizen_text import EXIT_URL
 from macros.dataset import load_dataset
@@ -24,33 +29,42 @@ def browser():
         yield browser
 
 
-@pytest.fixture(scope="module")
-def site(built_site):
-    """The built OUT/public served on loopback; yields its base URL."""
-    with web.serve(built_site / "public") as base_url:
-        yield base_url
+ALL_TOPICS = "hjoerring-all-topics"
 
 
 @pytest.fixture(scope="module")
-def all_topics_site(tmp_path_factory):
-    """The default data covering all three topics (the longest page), public site only, served."""
+def servers(built_sites, tmp_path_factory) -> dict[str, str]:
+    """Every municipality's OUT/public, and the default data covering all three topics, served: name -> URL."""
     folder = tmp_path_factory.mktemp("topics") / "kommune"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "hjoerring", folder)
+    shutil.copytree(DEFAULT_DATA, folder)
     municipality = folder / "municipality.yml"
     text = municipality.read_text(encoding="utf-8")
     municipality.write_text(text.replace("topics: [extremism]", "topics: [extremism, social_control, honour]"),
                             encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("INFOHUS_TODAY", "2026-11-21")
+        mp.setenv("INFOHUS_TODAY", TODAY)
         ds, _ = load_dataset(folder)
     build_public(ds, folder.parent / "public")
-    with web.serve(folder.parent / "public") as base_url:
-        yield base_url
+    folders = {name: out / "public" for name, out in built_sites.items()} | {ALL_TOPICS: folder.parent / "public"}
+    with contextlib.ExitStack() as stack:
+        yield {name: stack.enter_context(web.serve(public)) for name, public in folders.items()}
 
 
-@pytest.fixture(params=["default", "all topics"])
-def any_site(request, site, all_topics_site):
-    return site if request.param == "default" else all_topics_site
+@pytest.fixture(scope="module")
+def site(servers, municipality) -> str:
+    """Each municipality's citizen site in turn."""
+    return servers[municipality]
+
+
+@pytest.fixture(scope="module")
+def default_site(servers) -> str:
+    return servers["hjoerring"]
+
+
+@pytest.fixture(params=[*MUNICIPALITIES, ALL_TOPICS])
+def any_site(request, servers) -> str:
+    """Every municipality's page and the longest page the default data can make."""
+    return servers[request.param]
 
 
 def _neutral_site(page) -> None:
@@ -85,10 +99,10 @@ def test_no_horizontal_scroll_on_a_small_phone(browser, any_site, lang, width):
 
 
 @pytest.mark.parametrize("lang", PAGES)
-def test_112_is_the_biggest_text_and_fully_visible_on_a_phone_without_scrolling(browser, site, lang):
+def test_112_is_the_biggest_text_and_fully_visible_on_a_phone_without_scrolling(browser, any_site, lang):
     page = web.new_page(browser, width=360)
     page.set_viewport_size({"width": 360, "height": 640})
-    page.goto(site + PAGES[lang])
+    page.goto(any_site + PAGES[lang])
     sizes = page.evaluate("""() => [...document.body.querySelectorAll('*')]
         .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
         .map(e => [e.textContent.trim(), parseFloat(getComputedStyle(e).fontSize)])""")
@@ -142,34 +156,34 @@ def test_negative_control_the_measurement_counts_every_subresource(browser, tmp_
 # --- quick exit ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", PAGES)
-def test_quick_exit_replaces_the_page_and_keeps_it_out_of_the_back_button(browser, site, lang):
+def test_quick_exit_replaces_the_page_and_keeps_it_out_of_the_back_button(browser, default_site, lang):
     page = web.new_page(browser)
     _neutral_site(page)
     urls = web.record_requests(page)
-    page.goto(site + "contacts.json")  # where the visitor was before
-    page.goto(site + PAGES[lang])
+    page.goto(default_site + "contacts.json")  # where the visitor was before
+    page.goto(default_site + PAGES[lang])
     assert not [u for u in urls if u.startswith(EXIT_URL)], "the neutral site must not be requested on view"
     page.click(".ih-citizen__exit")
     page.wait_for_url(EXIT_URL)
     page.go_back()
-    assert page.url == site + "contacts.json", "Back must not return to the citizen page"
+    assert page.url == default_site + "contacts.json", "Back must not return to the citizen page"
     page.context.close()
 
 
-def test_escape_key_leaves_quickly(browser, site):
+def test_escape_key_leaves_quickly(browser, default_site):
     page = web.new_page(browser)
     _neutral_site(page)
-    page.goto(site)
+    page.goto(default_site)
     page.keyboard.press("Escape")
     page.wait_for_url(EXIT_URL)
     assert page.inner_text("p") == "Vejret"
     page.context.close()
 
 
-def test_quick_exit_still_works_as_a_plain_link_without_javascript(browser, site):
+def test_quick_exit_still_works_as_a_plain_link_without_javascript(browser, default_site):
     page = web.new_page(browser, javascript=False)
     _neutral_site(page)
-    page.goto(site)
+    page.goto(default_site)
     page.click(".ih-citizen__exit")
     page.wait_for_url(EXIT_URL)
     assert page.inner_text("p") == "Vejret"
@@ -188,18 +202,8 @@ def test_axe_finds_no_violations(browser, any_site, lang, width):
     page.context.close()
 
 
-def _embed_document(built_site: Path, folder: Path) -> Path:
-    """The embed fragment inside a minimal page, as a CMS would place it."""
-    fragment = (built_site / "public" / "embed.html").read_text(encoding="utf-8")
-    page = folder / "embed-page.html"
-    page.write_text('<!doctype html>\n<html lang="da"><head><meta charset="utf-8"><title>Kommunens side</title>'
-                    f'</head><body><main><h1>Kommunens side</h1>\n{fragment}</main></body></html>\n',
-                    encoding="utf-8")
-    return page
-
-
-def test_embed_passes_axe_inside_a_host_page(browser, built_site, tmp_path):
-    _embed_document(built_site, tmp_path)
+def test_embed_passes_axe_inside_a_host_page(browser, built_sites, municipality, tmp_path):
+    embed_document(built_sites[municipality] / "public", tmp_path)
     with web.serve(tmp_path) as base_url:
         page = web.new_page(browser, width=360)
         urls = web.record_requests(page)
@@ -210,10 +214,12 @@ def test_embed_passes_axe_inside_a_host_page(browser, built_site, tmp_path):
         page.context.close()
 
 
-def test_nu_html_checker_finds_no_errors(built_site, tmp_path):
-    public = built_site / "public"
-    errors = web.vnu_errors([public / "index.html", public / "en" / "index.html",
-                             _embed_document(built_site, tmp_path)])
+def test_nu_html_checker_finds_no_errors(built_sites, municipality, nu_errors):
+    public = built_sites[municipality] / "public"
+    checked = [path for path in nu_errors if path.is_relative_to(public)
+               or (path.name == "embed-page.html" and path.parent.name.startswith(f"embed-{municipality}"))]
+    assert len(checked) == 3, checked
+    errors = [e for path in checked for e in nu_errors[path]]
     assert not errors, "\n".join(errors)
 
 

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import Abort
 
-from conftest import DEFAULT_DATA, TODAY
+from conftest import DEFAULT_DATA, MUNICIPALITIES, TODAY
 from macros import flowchart, vcard
 from macros.build import build_handbook
 from macros.dataset import load_dataset
@@ -105,15 +105,14 @@ def test_every_covered_topic_gets_its_signs_and_terms(changed):
     assert _page(changed, "ordliste/").find(id="tvangsægteskab") is not None
 
 
-def test_a_second_municipality_gets_its_own_name_topics_colours_and_logo(tmp_path):
-    folder = DEFAULT_DATA.parent / "halsnaes"
-    build_handbook(folder, tmp_path / "site", False)
-    front = _page(tmp_path / "site", "")
+def test_a_second_municipality_gets_its_own_name_topics_colours_and_logo(built_sites):
+    folder, site = MUNICIPALITIES["halsnaes"], built_sites["halsnaes"] / "intranet"
+    front = _page(site, "")
     assert front.title.get_text() == "Forside - Infohus Halsnæs"
     assert front.select_one("img.ih-logo")["src"] == "assets/brand/logo.svg"
-    assert (tmp_path / "site/assets/brand/logo.svg").read_bytes() == (folder / "logo.svg").read_bytes()
+    assert (site / "assets/brand/logo.svg").read_bytes() == (folder / "logo.svg").read_bytes()
     assert "--ih-brand: #0b4f6c;" in str(front.style)
-    signs = _page(tmp_path / "site", "bekymringstegn/")
+    signs = _page(site, "bekymringstegn/")
     assert len(signs.select("section.ih-signs > h2")) == 3
 
 
