@@ -29,7 +29,7 @@ def define_env(env) -> None:
 
 def on_pre_page_macros(env) -> None:
     """Date every page by its data, never by the clock, so two builds of the same data are identical."""
-    env.page.update_date = handbook.content_date(env.variables["data"]).isoformat()
+    env.page.update_date = env.variables["data"].content_date().isoformat()
 
 
 def on_post_build(env) -> None:

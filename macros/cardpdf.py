@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from datetime import date
 from concurrent.futures import FIRST_COMPLETED, Executor, ThreadPoolExecutor, wait
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +37,7 @@ A4 = (210 * MM, 297 * MM)  # 595.28 x 841.89 pt
 # where Qt starts drawing. The card keeps white margins, so the 0.2 mm Qt leaves blank is unseen.
 _QT_PAGE = {A6: "A6", A4: "A4"}
 _MEDIA_BOX = re.compile(rb"/MediaBox \[([0-9. ]+)\]")
+_CREATION_DATE = re.compile(rb"/CreationDate \((D:[0-9]+Z)\)")
 CLOSED_PROXY = "http://127.0.0.1:9"  # the discard port: nothing listens, so no request leaves the machine
 
 
@@ -56,7 +58,7 @@ def build_cards(ds: DataSet, out_dir: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="handlekort-") as assets, ThreadPoolExecutor(workers) as pool:
         if ds.municipality.brand_logo:  # the one local file wkhtmltopdf may read: inside the assets folder
             shutil.copyfile(ds.data_dir / ds.municipality.brand_logo, Path(assets) / ds.municipality.brand_logo)
-        renderer = CardRenderer(wkhtmltopdf, Path(assets), _brand(ds))
+        renderer = CardRenderer(wkhtmltopdf, Path(assets), _brand(ds), ds.content_date())
         # The sheet, the longest render, starts first with the sizes the cards will most likely get;
         # it is rendered again only if a card had to step down.
         guessed = {v.id: first_size(v) for v in views}
@@ -99,10 +101,11 @@ def _fitted(renderer: CardRenderer, views: list[CardView], first: dict[str, int]
 class CardRenderer:
     """Renders card HTML to PDF bytes with pdfkit, inside one assets folder."""
 
-    def __init__(self, wkhtmltopdf: str, assets: Path, brand: dict[str, str]):
+    def __init__(self, wkhtmltopdf: str, assets: Path, brand: dict[str, str], created: date):
         self.configuration = pdfkit.configuration(wkhtmltopdf=wkhtmltopdf, environ=_environment())
         self.assets = assets
         self.brand = brand
+        self.created = created
 
     def card(self, view: CardView, size: int) -> tuple[bytes, int]:
         """One card as an A6 PDF at text size `size`, and its number of pages (1 unless too long)."""
@@ -130,7 +133,23 @@ class CardRenderer:
             "--load-error-handling": "abort",
         }
         kit = _TrustedPDFKit(str(source), "file", options=options, configuration=self.configuration)
-        return exact_page_size(kit.to_pdf(), size)
+        pdf, pages = exact_page_size(kit.to_pdf(), size)
+        return pinned_creation_date(pdf, self.created), pages
+
+
+def pinned_creation_date(pdf: bytes, day: date) -> bytes:
+    """Replace the clock time wkhtmltopdf stamps in /CreationDate with `day`, so equal data gives equal PDFs.
+
+    The stamp keeps its length, so the cross-reference table stays valid.
+    """
+    stamp = f"D:{day:%Y%m%d}000000Z".encode()
+
+    def pinned(match: re.Match) -> bytes:
+        if len(match.group(1)) != len(stamp):
+            raise RuntimeError(f"uventet dato fra wkhtmltopdf: {match.group(0)!r}")
+        return b"/CreationDate (" + stamp + b")"
+
+    return _CREATION_DATE.sub(pinned, pdf)
 
 
 def exact_page_size(pdf: bytes, size: tuple[float, float]) -> tuple[bytes, int]:
@@ -179,8 +198,10 @@ def _program(name: str, package: str) -> str:
 
 
 def _environment() -> dict[str, str]:
-    """wkhtmltopdf's environment: no display, so it never talks to an X or Wayland server."""
-    return {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    """wkhtmltopdf's environment: no display, so it never talks to an X or Wayland server, and a fixed
+    Qt hash seed, so fonts are written in the same order every time and equal data gives equal PDFs."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    return {**env, "QT_HASH_SEED": "0"}
 
 
 def _brand(ds: DataSet) -> dict[str, str]:

@@ -72,6 +72,12 @@ class DataSet:
         """The contact with `contact_id` (ids are checked, so this never misses after validation)."""
         return self.contacts[contact_id]
 
+    def content_date(self) -> date:
+        """The newest date in the data (not the clock): what pages and cards are dated, so builds repeat."""
+        gov = self.municipality.governance
+        return max([c.verified.on for c in self.contacts.values()] + [r.verified.on for r in self.legal.values()]
+                   + [gov.adopted_on] + [v.date for v in gov.versions])
+
     def with_role(self, role: str) -> list[contacts.Contact]:
         """Contacts that have `role`, in data order."""
         return [c for c in self.contacts.values() if role in c.roles]

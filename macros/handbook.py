@@ -41,14 +41,6 @@ def danish_date(day: date) -> str:
     return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
 
 
-def content_date(ds: DataSet) -> date:
-    """The newest date in the data (not the clock): what the handbook's pages are "last modified" on."""
-    days = [c.verified.on for c in ds.contacts.values()] + [r.verified.on for r in ds.legal.values()]
-    gov = ds.municipality.governance
-    days += [gov.adopted_on] + [v.date for v in gov.versions]
-    return max(days)
-
-
 def configure(conf, ds: DataSet) -> None:
     """Settings that come from the data: address, description, abbreviations, colours and footer."""
     m = ds.municipality

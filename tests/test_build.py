@@ -40,3 +40,14 @@ def test_mkdocs_build_runs_the_same_validation(data_copy, tmp_path):
     assert f'{phones}:{line}: contacts[0].phones[0].number: "4174 909" er ikke et dansk telefonnummer (8 cifre). ' \
            'Skriv fx "41 74 90 90".' in done.stderr
     assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_two_full_builds_of_the_same_data_are_identical_byte_for_byte(tmp_path, monkeypatch, capsys):
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert main(["build", "--out", str(first)]) == 0
+    # A different clock must not leak: wkhtmltopdf stamps the time, mkdocs reads SOURCE_DATE_EPOCH.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000")
+    assert main(["build", "--out", str(second)]) == 0
+    files = snapshot(first)
+    assert any(str(p).endswith(".pdf") for p in files) and (first / "public" / "index.html").exists()
+    assert snapshot(second) == files

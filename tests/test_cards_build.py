@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import threading
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -179,7 +180,7 @@ def test_escaped_meta_tag_is_invisible_to_pdfkits_own_parser(data_copy):
 def renderer(tmp_path: Path) -> CardRenderer:
     assets = tmp_path / "assets"
     assets.mkdir()
-    return CardRenderer(shutil.which("wkhtmltopdf"), assets, {})
+    return CardRenderer(shutil.which("wkhtmltopdf"), assets, {}, date(2026, 11, 1))
 
 
 def page(body: str) -> str:

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import DEFAULT_DATA, TODAY
 from macros import glossary, vcard
 from macros.dataset import load_dataset
-from macros.handbook import content_date, danish_date
+from macros.handbook import danish_date
 
 PAGES = ("", "fra-bekymring-til-handling/", "bekymringstegn/", "forebyggelsestrekanten/", "kontakter/",
          "handlekort/", "skemaer/", "kommunikation/", "lovgrundlag/", "ordliste/", "om-haandbogen/",
@@ -353,7 +353,7 @@ def test_handlekort_page_is_in_the_navigation(html, site):
 def test_sitemap_dates_come_from_the_data_not_the_clock(site, ds):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     dates = set(re.findall(r"<lastmod>([^<]+)</lastmod>", sitemap))
-    assert dates == {content_date(ds).isoformat()}
+    assert dates == {ds.content_date().isoformat()}
     assert sitemap.count("<loc>https://medarbejderweb.hjoerring.dk/infohus/") == len(PAGES)
 
 
