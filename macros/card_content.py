@@ -13,7 +13,7 @@ from .cards import Card
 from .contacts import Contact
 from .dataset import DataSet
 from .escalation import Outcome, Question
-from .handbook import danish_date
+from .dates import date_text
 from .problems import DataError
 
 SHEET_NAME = "alle-kort-a4.pdf"
@@ -50,12 +50,12 @@ def release(ds: DataSet) -> Release:
         if contact.example:
             reasons.append(f"{contact.name} er en eksempelperson")
         if contact.stale(ds.today, review_days):
-            reasons.append(f"{contact.name} er ikke bekræftet siden {danish_date(contact.verified.on)} "
+            reasons.append(f"{contact.name} er ikke bekræftet siden {date_text(contact.verified.on)} "
                            f"(grænsen er {review_days} dage)")
     if gov.example:
         reasons.append("vedtagelsen af beredskabet er et eksempel")
     if gov.next_revision < ds.today:
-        reasons.append(f"beredskabet skulle være revideret senest {danish_date(gov.next_revision)}")
+        reasons.append(f"beredskabet skulle være revideret senest {date_text(gov.next_revision)}")
     return Release(tuple(reasons))
 
 
@@ -98,7 +98,7 @@ class CardView:
 
     @property
     def valid_until_text(self) -> str:
-        return danish_date(self.valid_until)
+        return date_text(self.valid_until)
 
     @property
     def url_text(self) -> str:

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from . import citizen_text as text
 from .contacts import SCHEMA_ORG_DAYS, Contact, Hours, Phone
 from .dataset import DataSet
+from .dates import date_text
 from .municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, readable_on_white
 from .problems import DataError, Problem
 from .render import render
@@ -198,7 +199,7 @@ def _context(view: CitizenView, lang: str) -> dict:
         "topics": text.topics_text(view.topics, lang),
         "topic_names": text.TOPICS[lang],
         "topic_keys": text.TOPIC_KEYS,
-        "updated": text.date_text(view.updated, lang),
+        "updated": date_text(view.updated, lang),
         "exit_url": text.EXIT_URL,
         "home": "" if lang == "da" else "../",
         "other": ("en", "en/") if lang == "da" else ("da", "../"),

@@ -5,9 +5,7 @@ Facts (numbers, hours, addresses, names) come from the data; only the sentences 
 """
 from __future__ import annotations
 
-from datetime import date
-
-from .contacts import DAYS, Hours
+from .contacts import Hours, days_text
 
 LANGUAGES = ("da", "en")
 
@@ -147,12 +145,6 @@ STRINGS: dict[str, dict[str, str]] = {
 TOPIC_KEYS = {"extremism": ("youth_extremism",), "social_control": ("youth_social_control",),
               "honour": ("youth_honour",)}
 
-MONTHS = {
-    "da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-           "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-}
 DAY_NAMES_EN = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
                 "sat": "Saturday", "sun": "Sunday"}
 
@@ -164,30 +156,10 @@ def topics_text(topics: tuple[str, ...], lang: str) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + joiner + names[-1]
 
 
-def date_text(day: date, lang: str) -> str:
-    """"20. november 2026" in Danish, "20 November 2026" in English."""
-    month = MONTHS[lang][day.month - 1]
-    return f"{day.day}. {month} {day.year}" if lang == "da" else f"{day.day} {month} {day.year}"
-
-
 def hours_text(hours: tuple[Hours, ...], lang: str) -> str:
     """Opening hours in the page's language, from the structured hours (never from Danish text)."""
     if any(h.always for h in hours):
         return STRINGS[lang]["hours_always"]
     if lang == "da":
         return "; ".join(h.text for h in hours)
-    return "; ".join(f"{_days_en(h.days)} {h.opens}–{h.closes}" for h in hours)
-
-
-def _days_en(days: tuple[str, ...]) -> str:
-    """Days in English with runs joined: ("mon",...,"fri") -> "Monday–Friday"; all seven -> "every day"."""
-    if len(days) == 7:
-        return "every day"
-    runs: list[list[str]] = []
-    for day in sorted(days, key=DAYS.index):
-        if runs and DAYS.index(day) == DAYS.index(runs[-1][-1]) + 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    return ", ".join(DAY_NAMES_EN[r[0]] if len(r) == 1 else f"{DAY_NAMES_EN[r[0]]}–{DAY_NAMES_EN[r[-1]]}"
-                     for r in runs)
+    return "; ".join(f"{days_text(h.days, DAY_NAMES_EN, 'every day')} {h.opens}–{h.closes}" for h in hours)

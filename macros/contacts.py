@@ -145,10 +145,10 @@ def phone_digits(number: str) -> str | None:
     return None
 
 
-def days_text(days: tuple[str, ...]) -> str:
-    """Days as Danish text, runs joined: ("mon",...,"fri") -> "mandag–fredag"."""
+def days_text(days: tuple[str, ...], names: dict[str, str] = DAY_NAMES, every: str = "alle dage") -> str:
+    """Days as text, runs joined: ("mon",...,"fri") -> "mandag–fredag"; all seven -> `every`."""
     if len(days) == 7:
-        return "alle dage"
+        return every
     ordered = sorted(days, key=DAYS.index)
     runs: list[list[str]] = []
     for day in ordered:
@@ -156,7 +156,7 @@ def days_text(days: tuple[str, ...]) -> str:
             runs[-1].append(day)
         else:
             runs.append([day])
-    parts = [DAY_NAMES[r[0]] if len(r) == 1 else f"{DAY_NAMES[r[0]]}–{DAY_NAMES[r[-1]]}" for r in runs]
+    parts = [names[r[0]] if len(r) == 1 else f"{names[r[0]]}–{names[r[-1]]}" for r in runs]
     return ", ".join(parts)
 
 

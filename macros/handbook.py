@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from markupsafe import escape
@@ -22,23 +21,17 @@ from .dataset import DataSet
 from .escalation import EscalationPath, Outcome, Question
 from .municipality import TOPIC_NAMES, text_colour
 from .problems import warnings
+from .dates import date_text
 from .render import render
 from .warning_signs import KIND_NAMES
 
 # The pages macros link to, by role. A missing page fails the build.
 PAGES = {"guide": "fra-bekymring-til-handling.md", "contacts": "kontakter.md", "legal": "lovgrundlag.md",
          "triangle": "forebyggelsestrekanten.md"}
-MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-          "november", "december")
 PATH_AUDIENCES = {"staff": "Når du selv er bekymret", "citizen": "Når en borger kommer til dig"}
 
 BRAND_FOLDER = "assets/brand"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-
-
-def danish_date(day: date) -> str:
-    """"1. november 2026"."""
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
 
 
 def configure(conf, ds: DataSet) -> None:
@@ -55,7 +48,7 @@ def configure(conf, ds: DataSet) -> None:
     latest = max(m.governance.versions, key=lambda v: v.date)
     conf["extra"]["infohus"] = {
         "team": m.team, "municipality": m.name, "accessibility_url": m.url_accessibility,
-        "version": latest.version, "version_date": danish_date(latest.date),
+        "version": latest.version, "version_date": date_text(latest.date),
         "primary": m.brand_primary, "primary_text": text_colour(m.brand_primary) if m.brand_primary else None,
         "accent": m.brand_accent,
     }
@@ -100,7 +93,7 @@ class Helper:
     def __init__(self, env, ds: DataSet):
         self.env, self.ds = env, ds
         self.abbr = glossary.Abbreviator(glossary.abbreviations(ds))
-        self.date = danish_date
+        self.date = date_text
         self.anchor = glossary.anchor
 
     # -- helpers for partials --------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 
 from macros import citizen_text
 from macros.citizen import build_public
-from macros.contacts import Hours
+from macros.contacts import DAYS, Hours
 from macros.dataset import load_dataset
 from macros.problems import DataError
 
@@ -262,7 +262,7 @@ def test_language_switch_links_each_page_to_the_other(built_site):
     ((Hours(("mon", "tue", "thu"), "09:30", "15:00"),), "Monday–Tuesday, Thursday 09:30–15:00"),
     ((Hours(("sat",), "10:00", "12:00"), Hours(("mon", "fri"), "08:00", "09:00")),
      "Saturday 10:00–12:00; Monday, Friday 08:00–09:00"),
-    ((Hours(tuple(citizen_text.DAYS), "00:00", "24:00"),), "24 hours a day, every day"),
+    ((Hours(DAYS, "00:00", "24:00"),), "24 hours a day, every day"),
 ])
 def test_hours_are_written_in_english_from_the_structured_hours(hours, english):
     assert citizen_text.hours_text(hours, "en") == english

@@ -20,7 +20,7 @@ import yaml
 
 from conftest import MUNICIPALITIES
 from macros.citizen import build_public, public_view
-from macros.citizen_text import date_text
+from macros.dates import date_text
 from macros.cli import main
 from macros.contacts import phone_digits
 from macros.dataset import load_dataset

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import DEFAULT_DATA, TODAY
 from macros import glossary, vcard
 from macros.dataset import load_dataset
-from macros.handbook import danish_date
+from macros.dates import date_text
 
 PAGES = ("", "fra-bekymring-til-handling/", "bekymringstegn/", "forebyggelsestrekanten/", "kontakter/",
          "handlekort/", "skemaer/", "kommunikation/", "lovgrundlag/", "ordliste/", "om-haandbogen/",
@@ -221,7 +221,7 @@ def test_contacts_are_grouped_by_organisation_with_hours_and_confirmation(html, 
         found = card(page, contact.id)
         group = text(found.find_parent("section").h2)
         assert group == ds.organisations[contact.organisation].label
-        assert f"Bekræftet {danish_date(contact.verified.on)}" in text(found)
+        assert f"Bekræftet {date_text(contact.verified.on)}" in text(found)
         if contact.hours:
             assert f"Åbent {contact.hours_text}" in text(found)
         for responsibility in contact.responsibilities:
@@ -278,7 +278,7 @@ def test_every_rule_has_section_summary_link_and_verified_date(html, ds):
         assert text(page.find(id=rule.id)) == f"{rule.law}: {rule.section}"
         assert " ".join(rule.summary.split()) in text(section)
         assert section.select_one(f'a[href="{rule.url}"]') is not None
-        assert f"Tjekket {danish_date(rule.verified.on)}" in text(section)
+        assert f"Tjekket {date_text(rule.verified.on)}" in text(section)
 
 
 def test_forms_are_a4_sheets_with_room_to_write(html, ds, site):
@@ -315,12 +315,12 @@ def test_about_page_shows_governance_and_history(html, ds):
     facts = {text(dt): text(dt.find_next_sibling("dd")) for dt in page.select("article dl.ih-facts dt")}
     gov = ds.municipality.governance
     assert facts["Vedtaget af"] == gov.adopted_by
-    assert facts["Vedtaget"] == danish_date(gov.adopted_on)
-    assert facts["Næste revision"] == f"Senest {danish_date(gov.next_revision)}"
+    assert facts["Vedtaget"] == date_text(gov.adopted_on)
+    assert facts["Næste revision"] == f"Senest {date_text(gov.next_revision)}"
     assert facts["Ansvarlig for håndbogen"].startswith(ds.contact(gov.owner).name)
     assert page.select_one(".ih-mark--example") is not None, "the adoption is marked as an example"
     rows = [[text(td) for td in tr.find_all("td")] for tr in page.select("#versioner ~ div tbody tr")]
-    assert rows == [[v.version, danish_date(v.date), v.note]
+    assert rows == [[v.version, date_text(v.date), v.note]
                     for v in sorted(gov.versions, key=lambda v: v.date, reverse=True)]
 
 
