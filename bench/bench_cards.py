@@ -22,11 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from macros.card_content import card_views  # noqa: E402
-from macros.card_fit import first_size  # noqa: E402
-from macros.cardpdf import A6, CardRenderer, _brand, build_cards  # noqa: E402
-from macros.dataset import load_dataset  # noqa: E402
-from macros.render import render  # noqa: E402
+from macros.cards.content import card_views  # noqa: E402
+from macros.cards.fit import first_size  # noqa: E402
+from macros.cards.pdf import A6, CardRenderer, _brand, build_cards  # noqa: E402
+from macros.model.dataset import load_dataset  # noqa: E402
+from macros.common.render import render  # noqa: E402
 from tests.support.web import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 RUNS = max(5, int(os.environ.get("BENCH_RUNS", "5")))

@@ -17,9 +17,10 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from macros.build import environment
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "hjoerring"
@@ -58,6 +59,21 @@ def rows(tmp: Path) -> list[tuple[str, str, str]]:
     ]
 
 
+@contextmanager
+def environment(**settings: str) -> Iterator[None]:
+    """Set environment variables for the block and restore them after."""
+    previous = {key: os.environ.get(key) for key in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 def _median(run) -> float:
     times = []
     for i in range(RUNS):
@@ -70,8 +86,9 @@ def _median(run) -> float:
 def _fresh_build(out: Path) -> None:
     code = textwrap.dedent(f"""
         from pathlib import Path
-        from macros.build import build_handbook
-        build_handbook(Path({str(DATA)!r}), Path({str(out)!r}), False)
+        from macros.handbook.site import build_handbook
+        from macros.model.dataset import load_dataset
+        build_handbook(load_dataset(Path({str(DATA)!r}))[0], Path({str(out)!r}))
     """)
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=ENV, capture_output=True, text=True)
     if done.returncode:
@@ -90,13 +107,13 @@ def _measure(tmp: Path) -> tuple[float, float, int]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from macros import handbook
-    from macros.dataset import load_dataset
+    from macros.handbook import site as handbook
+    from macros.model.dataset import load_dataset
 
     rendered = tmp / "rendered-docs"
     recorder = tmp / "record_markdown.py"
     recorder.write_text(RECORDER.format(out=str(rendered)), encoding="utf-8")
-    hooks = [str(ROOT / "macros" / "theme.py"), str(recorder)]
+    hooks = [str(ROOT / "macros" / "handbook" / "theme.py"), str(recorder)]
     build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp / "record"), hooks=hooks))
     index_bytes = (tmp / "record" / "search" / "search_index.json").stat().st_size
 

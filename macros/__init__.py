@@ -1,29 +1,20 @@
-"""mkdocs-macros entry point: load the validated data and register the page macros."""
+"""mkdocs-macros entry point (mkdocs.yml: `module_name: macros`): the handbook's data set and page macros.
+
+Only wiring lives here. The handbook's macros come from `handbook`, the Handlekort page from `cards`;
+imports are inside the hooks so `infohus check` never loads MkDocs.
+"""
 from __future__ import annotations
 
-import os
 from pathlib import Path
-
-from mkdocs.exceptions import PluginError
-
-from . import handbook
-from .card_page import cards_overview
-from .dataset import DEFAULT_DATA_DIR, load_dataset
-from .problems import errors, report
 
 
 def define_env(env) -> None:
-    """Validate the data first (same messages as `infohus check`), then expose it to pages."""
-    data_dir = Path(os.environ.get("INFOHUS_DATA") or DEFAULT_DATA_DIR)
-    strict = os.environ.get("INFOHUS_STRICT") == "1"
-    ds, problems = load_dataset(data_dir, strict=strict)
-    if ds is None or errors(problems):
-        raise PluginError("Data har fejl; intet er bygget.\n" + report(problems))
-    env.conf["site_name"] = ds.municipality.team
-    env.variables["data"] = ds
-    handbook.configure(env.conf, ds)
-    for name, macro in handbook.macros(env, ds).items():
-        env.macro(macro, name)
+    """The validated data set (handed over by `infohus build`, or loaded as `infohus check` would), then the macros."""
+    from .cards.page import cards_overview
+    from .handbook import site
+
+    ds = site.dataset()
+    site.define(env, ds)
     env.macro(lambda: cards_overview(ds), "handlekort")
 
 
@@ -34,4 +25,6 @@ def on_pre_page_macros(env) -> None:
 
 def on_post_build(env) -> None:
     """Write the vCards (one per contact, one for the team) and the logo into the built site."""
-    handbook.write_files(Path(env.conf["site_dir"]), env.variables["data"])
+    from .handbook import site
+
+    site.write_files(Path(env.conf["site_dir"]), env.variables["data"])

@@ -1,26 +1,24 @@
-"""`infohus build`: validate, then build every output into a temporary folder and swap it in."""
+"""`infohus build`: validate once, then build every output into a temporary folder and swap it in."""
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from mkdocs.exceptions import MkDocsException
 
-from .cardpdf import build_cards
-from .citizen import build_public
-from .dataset import ROOT, load_dataset
-from .problems import DataError, MissingTool, errors, report
+from .cards.pdf import build_cards
+from .citizen.page import build_public
+from .handbook.site import build_handbook
+from .model.dataset import load_dataset
+from .model.problems import DataError, MissingTool, errors, report
 
 EXIT_OK, EXIT_DATA, EXIT_SYSTEM = 0, 1, 2
 
 
 def build_all(data_dir: Path, out: Path, strict: bool) -> int:
-    """Build OUT/intranet (and later outputs); the previous OUT is untouched unless all succeed."""
+    """Build OUT/intranet and OUT/public; the previous OUT is untouched unless all succeed."""
     ds, problems = load_dataset(data_dir, strict=strict)
     if ds is None or errors(problems):
         sys.stderr.write("Data har fejl; intet er bygget.\n" + report(problems) + "\n")
@@ -31,7 +29,7 @@ def build_all(data_dir: Path, out: Path, strict: bool) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        build_handbook(data_dir, staging / "intranet", strict)
+        build_handbook(ds, staging / "intranet")
         build_cards(ds, staging / "intranet" / "handlekort")
         build_public(ds, staging / "public")
         _swap(staging, out)
@@ -52,35 +50,6 @@ def build_all(data_dir: Path, out: Path, strict: bool) -> int:
         raise
     sys.stdout.write(f"Bygget: {out}\n")
     return EXIT_OK
-
-
-def build_handbook(data_dir: Path, site_dir: Path, strict: bool) -> None:
-    """Run mkdocs on the handbook with the data folder handed to the macros."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    with environment(NO_MKDOCS_2_WARNING="1", INFOHUS_DATA=str(Path(data_dir).resolve()),
-                     INFOHUS_STRICT="1" if strict else "0"):
-        build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir)))
-
-
-@contextmanager
-def environment(**settings: str) -> Iterator[None]:
-    """Set environment variables for the block and restore them after.
-
-    The macros read the data folder from the environment (as under `mkdocs serve`); restoring it
-    means one build in a process never hands its data to the next.
-    """
-    previous = {key: os.environ.get(key) for key in settings}
-    os.environ.update(settings)
-    try:
-        yield
-    finally:
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -5,8 +5,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .dataset import DEFAULT_DATA_DIR, load_dataset
-from .problems import errors, report
+from .common.paths import DEFAULT_DATA_DIR
+from .model.dataset import load_dataset
+from .model.problems import errors, report
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _new(folder: Path, name: str) -> int:
-    from .scaffold import create, municipality_id
+    from .scaffold.create import create, municipality_id
 
     if folder.exists() and any(folder.iterdir()):
         sys.stderr.write(f"infohus: mappen \"{folder}\" findes allerede og er ikke tom. Vælg en ny mappe, "

@@ -1,6 +1,6 @@
 """A municipality's name, colours, logo and addresses reach every output from its data, never from code.
 
-One contrast rule (macros/municipality.py) decides for the handbook, the citizen page and the cards
+One contrast rule (macros/model/municipality.py) decides for the handbook, the citizen page and the cards
 whether a brand colour can carry text; a logo is published only as a plain SVG drawing.
 """
 from __future__ import annotations
@@ -16,10 +16,12 @@ import pytest
 
 from conftest import MUNICIPALITIES, TODAY
 from macros.cli import main
-from macros import cardpdf, handbook, municipality
-from macros.citizen import public_view
-from macros.dataset import load_dataset
-from macros.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, INK, WHITE, contrast, readable_on_white
+from macros.cards import pdf as cardpdf
+from macros.citizen.view import public_view
+from macros.handbook import site as handbook
+from macros.model import municipality
+from macros.model.dataset import load_dataset
+from macros.model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, INK, WHITE, contrast, readable_on_white
 from test_cards_pdf import pdf_text
 
 ON = date.fromisoformat(TODAY)

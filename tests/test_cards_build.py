@@ -15,14 +15,14 @@ import pytest
 import segno
 
 from conftest import DEFAULT_DATA, MUNICIPALITIES, error_lines
-from macros import cardpdf
-from macros.card_content import SHEET_NAME, card_views
-from macros.card_page import cards_overview
-from macros.cardpdf import A6, CardRenderer
+from macros.cards import pdf as cardpdf
+from macros.cards.content import SHEET_NAME, card_views
+from macros.cards.page import cards_overview
+from macros.cards.pdf import A6, CardRenderer
 from macros.cli import main
-from macros.dataset import load_dataset
-from macros.problems import DataError
-from macros.render import render
+from macros.model.dataset import load_dataset
+from macros.model.problems import DataError
+from macros.common.render import render
 from test_cards_pdf import (A4_PT, A6_PT, POINT_TOLERANCE, build, make_fresh, page_sizes, pdf_text, views_of)
 
 HOSTILE_TITLE = '<meta name="pdfkit-page-size" content="A0"> Kort'

@@ -11,9 +11,9 @@ import pytest
 import segno
 
 from conftest import DEFAULT_DATA, MUNICIPALITIES, TODAY
-from macros.card_content import SHEET_NAME, CardView, card_views, release
-from macros.cardpdf import build_cards
-from macros.dataset import load_dataset
+from macros.cards.content import SHEET_NAME, CardView, card_views, release
+from macros.cards.pdf import build_cards
+from macros.model.dataset import load_dataset
 
 A6_PT = (297.64, 419.53)
 A4_PT = (595.28, 841.89)

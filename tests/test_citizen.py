@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from macros import citizen_text
-from macros.citizen import build_public
-from macros.contacts import DAYS, Hours
-from macros.dataset import load_dataset
-from macros.problems import DataError
+from macros.citizen import text as citizen_text
+from macros.citizen.page import build_public
+from macros.model.contacts import DAYS, Hours
+from macros.model.dataset import load_dataset
+from macros.model.problems import DataError
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("index.html", "en/index.html")

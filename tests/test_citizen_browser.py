@@ -12,9 +12,9 @@ import subprocess
 import pytest
 
 from conftest import DEFAULT_DATA, MUNICIPALITIES, TODAY, embed_document
-from macros.citizen import build_public
-from macros.citizen_text import EXIT_URL
-from macros.dataset import load_dataset
+from macros.citizen.page import build_public
+from macros.citizen.text import EXIT_URL
+from macros.model.dataset import load_dataset
 from support import web
 
 PAGES = {"da": "", "en": "en/"}

@@ -19,13 +19,14 @@ import pytest
 import yaml
 
 from conftest import MUNICIPALITIES
-from macros.citizen import build_public, public_view
-from macros.dates import date_text
+from macros.citizen.page import build_public
+from macros.citizen.view import public_view
+from macros.common.dates import date_text
 from macros.cli import main
-from macros.contacts import phone_digits
-from macros.dataset import load_dataset
-from macros.loader import load
-from macros.problems import errors
+from macros.model.contacts import phone_digits
+from macros.model.dataset import load_dataset
+from macros.model.loader import load
+from macros.model.problems import errors
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = ROOT / "data" / "schema"

@@ -10,13 +10,21 @@ from pathlib import Path
 import jinja2
 import pytest
 from bs4 import BeautifulSoup
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from conftest import DEFAULT_DATA, MUNICIPALITIES, TODAY
-from macros import flowchart, vcard
-from macros.build import build_handbook
-from macros.dataset import load_dataset
-from macros.theme import TOGGLES, _BaseWithoutCheckboxAutocomplete
+from conftest import DEFAULT_DATA, MUNICIPALITIES, ROOT, TODAY
+from macros.handbook import flowchart, vcard
+from macros.handbook.site import build_handbook
+from macros.model.dataset import load_dataset
+from macros.handbook.theme import TOGGLES, _BaseWithoutCheckboxAutocomplete
+
+
+def _handbook(folder: Path, site: Path) -> None:
+    """Build the handbook from `folder` as `infohus build` does: validated once, handed to MkDocs in-process."""
+    ds, _ = load_dataset(folder)
+    build_handbook(ds, site)
 
 
 def _tree(folder: Path) -> list[str]:
@@ -24,10 +32,10 @@ def _tree(folder: Path) -> list[str]:
 
 
 def test_two_builds_of_the_same_data_are_identical_byte_for_byte(tmp_path, monkeypatch):
-    build_handbook(DEFAULT_DATA, tmp_path / "first", False)
+    _handbook(DEFAULT_DATA, tmp_path / "first")
     # A different clock must not leak into the output: mkdocs dates pages from SOURCE_DATE_EPOCH.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000")
-    build_handbook(DEFAULT_DATA, tmp_path / "second", False)
+    _handbook(DEFAULT_DATA, tmp_path / "second")
     first, second = _tree(tmp_path / "first"), _tree(tmp_path / "second")
     assert first == second
     assert "sitemap.xml.gz" in first and "vcard/hele-teamet.vcf" in first
@@ -61,7 +69,7 @@ def changed(tmp_path_factory):
         municipality.replace("topics: [extremism]", "topics: [extremism, social_control, honour]"),
         encoding="utf-8")
     site = folder.parent / "site"
-    build_handbook(folder, site, False)
+    _handbook(folder, site)
     return site
 
 
@@ -116,9 +124,12 @@ def test_a_second_municipality_gets_its_own_name_topics_colours_and_logo(built_s
     assert len(signs.select("section.ih-signs > h2")) == 3
 
 
-def test_a_strict_build_stops_on_example_people(tmp_path, caplog):
+def test_a_strict_build_stops_on_example_people(tmp_path, caplog, monkeypatch):
+    """A bare MkDocs build (as under `mkdocs serve`) validates the data itself, strictly when asked."""
+    monkeypatch.setenv("INFOHUS_DATA", str(DEFAULT_DATA))
+    monkeypatch.setenv("INFOHUS_STRICT", "1")
     with pytest.raises(Abort):
-        build_handbook(DEFAULT_DATA, tmp_path / "site", True)
+        build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
     assert "er en eksempelperson" in caplog.text
     assert not (tmp_path / "site" / "index.html").exists()
 
@@ -161,5 +172,5 @@ def test_the_base_template_fix_fails_loudly_when_material_changes():
     env = jinja2.Environment()
     fixed, _, _ = _BaseWithoutCheckboxAutocomplete(Loader(" ".join(TOGGLES))).get_source(env, "base.html")
     assert "autocomplete" not in fixed
-    with pytest.raises(jinja2.TemplateError, match="macros/theme.py"):
+    with pytest.raises(jinja2.TemplateError, match="macros/handbook/theme.py"):
         _BaseWithoutCheckboxAutocomplete(Loader("<input>")).get_source(env, "base.html")

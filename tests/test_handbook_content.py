@@ -9,9 +9,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import DEFAULT_DATA, TODAY
-from macros import glossary, vcard
-from macros.dataset import load_dataset
-from macros.dates import date_text
+from macros.handbook import glossary, vcard
+from macros.model.dataset import load_dataset
+from macros.common.dates import date_text
 
 PAGES = ("", "fra-bekymring-til-handling/", "bekymringstegn/", "forebyggelsestrekanten/", "kontakter/",
          "handlekort/", "skemaer/", "kommunikation/", "lovgrundlag/", "ordliste/", "om-haandbogen/",
@@ -88,7 +88,7 @@ def test_front_page_has_a_search_box_and_links_to_the_main_sections(html):
 
 def test_every_covered_term_has_its_own_anchor_with_æøå_kept(html, ds):
     page = html("ordliste/")
-    for term in glossary.covered(ds):
+    for term in ds.glossary():
         heading = page.find(id=glossary.anchor(term.term))
         assert heading is not None and heading.name == "h3", term.term
         assert text(heading).startswith(term.term)
@@ -108,7 +108,7 @@ def test_related_terms_link_to_terms_on_the_page(html):
 
 
 def test_abbreviations_are_expanded_wherever_they_appear(html, ds):
-    expansions = glossary.abbreviations(ds)
+    expansions = ds.abbreviations()
     pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, expansions)) + r")(?!\w)")
     skip = {"ih-term__name", "ih-abbreviations", "ih-glossary__index"}
     for path in PAGES:
@@ -129,7 +129,7 @@ def test_abbreviations_are_expanded_wherever_they_appear(html, ds):
 def test_every_abbreviation_is_in_the_table_with_a_link_to_its_term(html, ds):
     rows = html("ordliste/").select(".ih-abbreviations tbody tr")
     assert {text(r.td): r.td.a["href"] for r in rows} == \
-        {d.term: f"#{glossary.anchor(d.term)}" for d in glossary.covered(ds) if d.expansion}
+        {d.term: f"#{glossary.anchor(d.term)}" for d in ds.glossary() if d.expansion}
     assert {"SSP", "PSP", "KSP", "PET", "EAE"} <= {text(r.td) for r in rows}
 
 

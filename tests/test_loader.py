@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from macros.loader import load
+from macros.model.loader import load
 
 
 def load_text(tmp_path: Path, text: str | bytes):

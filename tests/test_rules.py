@@ -202,7 +202,7 @@ def test_municipality_overrides_a_national_record_by_id(check, data_copy):
     override = national.split("- id: hotline", 1)[1].split("\n  - id:", 1)[0]
     (data_copy / "contacts.yml").write_text(text + "\n  - id: hotline" + override.replace(
         "source:\n      doc: nationale-kontakter", "source:\n      doc: eksempeldata"), encoding="utf-8")
-    from macros.dataset import load_dataset
+    from macros.model.dataset import load_dataset
     ds, problems = load_dataset(data_copy)
     assert ds is not None and ds.contacts["hotline"].source.doc == "eksempeldata"
     code, out = check(data_copy)
@@ -223,8 +223,8 @@ def test_escalation_loops_and_dead_ends_are_found(check, data_copy):
 
 def test_html_in_text_is_kept_as_text_for_renderers_to_escape(data_copy):
     edit(data_copy, "contacts.yml", "title: SSP-ungdomskonsulent", 'title: "<script>alert(1)</script><b>SSP</b>"')
-    from macros.dataset import load_dataset
-    from macros.render import environment
+    from macros.model.dataset import load_dataset
+    from macros.common.render import environment
     ds, problems = load_dataset(data_copy)
     title = ds.contacts["ssp-konsulent"].title
     assert title == "<script>alert(1)</script><b>SSP</b>"

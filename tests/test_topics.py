@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MUNICIPALITIES, TODAY
-from macros.dataset import load_dataset
+from macros.model.dataset import load_dataset
 
 # Words of negative social control and honour-related conflicts, as the handbook, cards and pages would
 # write them (the citizen page also in English).

@@ -9,12 +9,12 @@ from urllib.parse import urljoin
 import segno
 from markupsafe import Markup
 
-from .cards import Card
-from .contacts import Contact
-from .dataset import DataSet
-from .escalation import Outcome, Question
-from .dates import date_text
-from .problems import DataError
+from ..model.cards import Card
+from ..model.contacts import Contact
+from ..model.dataset import DataSet
+from ..model.escalation import Outcome, Question
+from ..common.dates import date_text
+from ..model.problems import DataError
 
 SHEET_NAME = "alle-kort-a4.pdf"
 NUMBER_ROLES = ("emergency", "police", "hotline")  # always on a card, with their number
@@ -144,8 +144,7 @@ def card_view(ds: DataSet, card: Card, draft: bool) -> CardView:
 
 def covered_cards(ds: DataSet) -> list[Card]:
     """The cards of topics the municipality covers (a card without topics is for every topic), in data order."""
-    m = ds.municipality
-    return [card for card in ds.cards.values() if not card.topics or any(m.covers(t) for t in card.topics)]
+    return [card for card in ds.cards.values() if ds.covers(card)]
 
 
 def card_views(ds: DataSet) -> list[CardView]:

@@ -6,9 +6,9 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .schema import SCHEMA_DIR
+from ..common.paths import SCHEMA_DIR
 
-TEMPLATES = Path(__file__).resolve().parent / "templates" / "new"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 _ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
 
 

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pdfkit
 
-from .card_content import SHEET_NAME, CardView, card_views
-from .card_fit import SIZES, first_size
-from .dataset import DataSet
-from .municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, readable_on_white
-from .problems import DataError, MissingTool
-from .render import render
+from .content import SHEET_NAME, CardView, card_views
+from .fit import SIZES, first_size
+from ..model.dataset import DataSet
+from ..model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, readable_on_white
+from ..model.problems import DataError, MissingTool
+from ..common.render import render
 
 # Program names (or paths) looked up on PATH; tests point them at missing programs.
 WKHTMLTOPDF = "wkhtmltopdf"

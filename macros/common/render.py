@@ -6,11 +6,11 @@ really needs to emit HTML it built itself must mark it with `Markup` in Python, 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-OVERRIDES = Path(__file__).resolve().parent.parent / "overrides"
+from .paths import OVERRIDES
+
 
 
 @cache

@@ -9,15 +9,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import (cards, communication, contacts, definitions, escalation, forms, legal, municipality,
-               organisations, sources, warning_signs)
+               organisations, rules, sources, warning_signs)
+from ..common.paths import DEFAULT_DATA_DIR, NATIONAL_DIR
+from ..common.text import danish_key
 from .loader import Document, format_path, load
-from .problems import DataError, Problem, errors
+from .problems import Problem
 from .record import Origin
 from .schema import validate
 
-ROOT = Path(__file__).resolve().parent.parent
-NATIONAL_DIR = ROOT / "data" / "national"
-DEFAULT_DATA_DIR = ROOT / "data" / "hjoerring"
 
 # kind -> (may live in national/, must exist in the municipality folder)
 KINDS: dict[str, tuple[bool, bool]] = {
@@ -33,11 +32,6 @@ _LISTS: dict[str, tuple[str, Callable]] = {
     "warning_signs": ("warning_signs", warning_signs.build), "legal": ("legal", legal.build),
     "forms": ("forms", forms.build), "communication": ("communication", communication.build),
     "cards": ("cards", cards.build),
-}
-REQUIRED_ROLES = {
-    "emergency": "112 (alarmcentralen)", "police": "politiet på 114", "hotline": "den nationale hotline",
-    "citizen_under_18": "en kontakt for borgerhenvendelser om personer under 18 år (SSP)",
-    "citizen_adult": "en kontakt for borgerhenvendelser om voksne (lokalpolitiet)",
 }
 
 
@@ -82,8 +76,20 @@ class DataSet:
         """Contacts that have `role`, in data order."""
         return [c for c in self.contacts.values() if role in c.roles]
 
+    def covers(self, record: Any) -> bool:
+        """True when `record` (anything with `topics`) is of a topic the municipality covers, or of none."""
+        return not record.topics or any(self.municipality.covers(t) for t in record.topics)
 
-class _Collector:
+    def glossary(self) -> list[definitions.Definition]:
+        """Definitions of the covered topics (or of no topic), in Danish alphabetical order."""
+        return sorted((d for d in self.definitions.values() if self.covers(d)), key=lambda d: danish_key(d.term))
+
+    def abbreviations(self) -> dict[str, str]:
+        """Abbreviation -> expansion for every covered definition that has an expansion."""
+        return {d.term: d.expansion for d in self.glossary() if d.expansion}
+
+
+class Collector:
     """Loads files, validates them and builds records, keeping every problem."""
 
     def __init__(self, data_dir: Path, national_dir: Path):
@@ -182,7 +188,7 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = 
                  strict: bool = False, on: date | None = None) -> tuple[DataSet | None, list[Problem]]:
     """Load, validate and build; returns the data set (None if unusable) and every problem found."""
     national_dir = national_dir or national_dir_for(data_dir)
-    c = _Collector(Path(data_dir), Path(national_dir))
+    c = Collector(Path(data_dir), Path(national_dir))
     if Path(national_dir).is_dir() and Path(national_dir).resolve() != Path(data_dir).resolve():
         c.load_folder(Path(national_dir), "national")
     c.load_folder(Path(data_dir), "municipality")
@@ -209,7 +215,7 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = 
         levels=levels, paths=paths, forms=records["forms"], communication=records["communication"],
         cards=records["cards"], today=day,
     )
-    c.problems.extend(_rules(ds, c, strict))
+    c.problems.extend(rules.check(ds, c, strict))
     ds.problems = _with_placeholders(c)
     # Without a valid municipality the other files are still checked, but nothing can be built.
     return (ds if the_municipality else None), ds.problems
@@ -218,7 +224,7 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = 
 PLACEHOLDER = "UDFYLD"
 
 
-def _with_placeholders(c: _Collector) -> list[Problem]:
+def _with_placeholders(c: Collector) -> list[Problem]:
     """Every problem, with each UDFYLD placeholder reported once and other complaints about it dropped."""
     marks: list[Problem] = []
     for doc in c.docs.values():
@@ -238,98 +244,3 @@ def _placeholders_in(doc: Document, value: Any, path: tuple) -> list[Problem]:
         return [Problem(doc.display, doc.line(path), format_path(path),
                         f"mangler at blive udfyldt: {hint}. Erstat hele teksten \"{value}\".")]
     return []
-
-
-def require_dataset(data_dir: Path = DEFAULT_DATA_DIR, strict: bool = False) -> DataSet:
-    """The data set, or DataError carrying every problem if there is any error."""
-    ds, problems = load_dataset(data_dir, strict=strict)
-    if ds is None or errors(problems):
-        raise DataError(problems)
-    return ds
-
-
-def _rules(ds: DataSet, c: _Collector, strict: bool) -> list[Problem]:
-    """Every rule beyond the schema that needs more than one record; runs even if municipality.yml is broken."""
-    m, out = ds.municipality, []
-    review_days = m.review_days if m else 180
-
-    def ref(origin: Origin, at: tuple, value: str, kind: str, pool: dict | set, what: str) -> None:
-        if value in pool or value in c.known_ids.get(kind, set()) or kind.split(".")[0] in c.unreadable:
-            return
-        options = sorted(pool)
-        guess = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-        tip = f"Mente du \"{guess[0]}\"?" if guess else f"Brug et id fra {what}."
-        out.append(origin.problem(at, f"\"{value}\" findes ikke i {what}. {tip}"))
-
-    source_ids = set(ds.sources)
-    for kind in ("contacts", "definitions", "warning_signs", "legal", "forms", "communication"):
-        for record in getattr(ds, kind).values():
-            ref(record.origin, ("source", "doc"), record.source.doc, "sources", source_ids, "sources.yml")
-    for record in (*ds.levels.values(), *ds.paths.values()):
-        ref(record.origin, ("source", "doc"), record.source.doc, "sources", source_ids, "sources.yml")
-    if m:
-        ref(m.origin, ("source", "doc"), m.source.doc, "sources", source_ids, "sources.yml")
-        out.extend(municipality.check(m, ds.today, strict))
-        ref(m.origin, ("coordinator",), m.coordinator, "contacts", ds.contacts, "contacts.yml")
-        ref(m.origin, ("governance", "owner"), m.governance.owner, "contacts", ds.contacts, "contacts.yml")
-        out.extend(municipality.logo_problems(m, ds.data_dir))
-
-    for contact in ds.contacts.values():
-        out.extend(contacts.check(contact, ds.today, review_days, strict))
-        if m:  # the municipality's own organisations are unknown while municipality.yml is broken
-            ref(contact.origin, ("organisation",), contact.organisation, "organisations", ds.organisations,
-                "organisationerne (municipality.yml eller national/organisations.yml)")
-    written = c.raw.get("contacts", [])  # roles as written, so one invalid contact does not hide its roles
-
-    def roles_of(raw: dict) -> list:
-        return raw["roles"] if isinstance(raw.get("roles"), list) else []
-
-    for org in (m.organisations if m and "contacts" not in c.unreadable else ()):
-        if org.member and not any(raw.get("organisation") == org.id and "infohus_member" in roles_of(raw)
-                                  for raw in written):
-            out.append(org.origin.problem((), f"{org.label} er med i {m.team}, men ingen kontakt har "
-                                          f"organisation: {org.id} og rollen infohus_member. Tilføj en kontakt "
-                                          "i contacts.yml."))
-    for role, what in REQUIRED_ROLES.items():
-        if "contacts" not in c.unreadable and not any(role in roles_of(raw) for raw in written):
-            out.append(Problem(c.display(ds.data_dir / "contacts.yml"), 1, "contacts",
-                               f"der mangler {what}. Giv en kontakt rollen {role} under roles."))
-
-    for definition in ds.definitions.values():
-        for i, related in enumerate(definition.related):
-            ref(definition.origin, ("related", i), related, "definitions", ds.definitions, "ordlisten")
-    for rule in ds.legal.values():
-        out.extend(legal.check(rule, ds.today))
-    if ds.warning_signs and not ds.caveat:
-        out.append(Problem(c.display(ds.data_dir / "warning_signs.yml"), 1, "caveat",
-                           "forbeholdet mangler. Skriv under caveat, at tegnene ikke er en tjekliste."))
-
-    for path in ds.paths.values():
-        out.extend(escalation.check_path(path))
-        for outcome in path.outcomes:
-            if outcome.level:
-                ref(outcome.origin, ("level",), outcome.level, "escalation.levels", ds.levels,
-                    "forebyggelsestrekanten (levels)")
-            for i, contact_id in enumerate(outcome.contacts):
-                ref(outcome.origin, ("contacts", i), contact_id, "contacts", ds.contacts, "contacts.yml")
-            for i, rule_id in enumerate(outcome.legal):
-                ref(outcome.origin, ("legal", i), rule_id, "legal", ds.legal, "legal.yml")
-    for form in ds.forms.values():
-        out.extend(forms.check(form))
-    for rule in ds.communication.values():
-        for i, contact_id in enumerate(rule.first_inform):
-            ref(rule.origin, ("first_inform", i), contact_id, "contacts", ds.contacts, "contacts.yml")
-    for card in ds.cards.values():
-        for i, contact_id in enumerate(card.contacts):
-            ref(card.origin, ("contacts", i), contact_id, "contacts", ds.contacts, "contacts.yml")
-        if card.path:
-            ref(card.origin, ("path",), card.path, "escalation.paths", ds.paths, "escalation.yml (paths)")
-            path = ds.paths.get(card.path)
-            if card.outcome and path and card.outcome not in {o.id for o in path.outcomes}:
-                out.append(card.origin.problem(("outcome",), f"\"{card.outcome}\" er ikke et udfald i vejen "
-                                               f"\"{card.path}\". Brug et af: "
-                                               f"{', '.join(o.id for o in path.outcomes)}."))
-        elif card.outcome:
-            out.append(card.origin.problem(("outcome",), "outcome kræver path. Skriv hvilken vej udfaldet "
-                                           "hører til under path."))
-    return out

@@ -9,8 +9,8 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from .contacts import Contact
-from .dataset import DataSet
+from ..model.contacts import Contact
+from ..model.dataset import DataSet
 
 FOLDER = "vcard"
 CONTACT_FOLDER = f"{FOLDER}/kontakter"

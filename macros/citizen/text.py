@@ -5,7 +5,7 @@ Facts (numbers, hours, addresses, names) come from the data; only the sentences 
 """
 from __future__ import annotations
 
-from .contacts import Hours, days_text
+from ..model.contacts import Hours, days_text
 
 LANGUAGES = ("da", "en")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from .escalation import EscalationPath, Outcome, Question
+from ..model.escalation import EscalationPath, Outcome, Question
 
 BOX_WIDTH = 236
 BOX_PADDING = 12

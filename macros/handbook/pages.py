@@ -1,4 +1,4 @@
-"""The staff handbook: settings from the data and the page macros, each rendering one partial.
+"""The handbook's page macros, each rendering one partial.
 
 Pages in docs/ call the macros (`{{ contacts() }}`); every macro renders a partial in
 overrides/partials/ with validated records and `h`, this module's view helper (links between pages,
@@ -7,65 +7,28 @@ Danish dates, abbreviations, freshness). Partials escape everything; only `h.abb
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
-from pathlib import Path
 
 from markupsafe import escape
-from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
 from . import flowchart, glossary, search_terms, vcard
-from .contacts import Contact
-from .dataset import DataSet
-from .escalation import EscalationPath, Outcome, Question
-from .municipality import TOPIC_NAMES, text_colour
-from .problems import warnings
-from .dates import date_text
-from .render import render
-from .warning_signs import KIND_NAMES
+from ..model.contacts import Contact
+from ..model.dataset import DataSet
+from ..model.escalation import EscalationPath, Outcome, Question
+from ..model.municipality import TOPIC_NAMES
+from ..model.problems import warnings
+from ..common.dates import date_text
+from ..common.render import render
+from ..common.text import Abbreviator, danish_key
+from ..model.warning_signs import KIND_NAMES
 
 # The pages macros link to, by role. A missing page fails the build.
 PAGES = {"guide": "fra-bekymring-til-handling.md", "contacts": "kontakter.md", "legal": "lovgrundlag.md",
          "triangle": "forebyggelsestrekanten.md"}
 PATH_AUDIENCES = {"staff": "Når du selv er bekymret", "citizen": "Når en borger kommer til dig"}
 
-BRAND_FOLDER = "assets/brand"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-
-
-def configure(conf, ds: DataSet) -> None:
-    """Settings that come from the data: address, description, abbreviations, colours and footer."""
-    m = ds.municipality
-    if not conf.get("site_url"):  # `mkdocs serve` sets its own address
-        conf["site_url"] = m.url_intranet
-    topics = [TOPIC_NAMES[t] for t in m.topics]
-    covered = ", ".join(topics[:-1]) + " og " + topics[-1] if len(topics) > 1 else topics[0]
-    conf["site_description"] = f"{m.team}: {m.name}s beredskab mod {covered}"
-    conf["mdx_configs"].setdefault("abbr", {})["glossary"] = glossary.abbreviations(ds)
-    if m.brand_logo:
-        conf["theme"]["logo"] = f"{BRAND_FOLDER}/{m.brand_logo}"
-    latest = max(m.governance.versions, key=lambda v: v.date)
-    conf["extra"]["infohus"] = {
-        "team": m.team, "municipality": m.name, "accessibility_url": m.url_accessibility,
-        "version": latest.version, "version_date": date_text(latest.date),
-        "primary": m.brand_primary, "primary_text": text_colour(m.brand_primary) if m.brand_primary else None,
-        "accent": m.brand_accent,
-    }
-
-
-def write_files(site_dir: Path, ds: DataSet) -> None:
-    """Files the pages link to that are not pages: the vCards and the municipality's logo."""
-    vcard.write(site_dir, ds)
-    logo = ds.municipality.brand_logo
-    if logo:
-        source = ds.data_dir / logo
-        if not source.is_file():
-            raise PluginError(f"logoet \"{logo}\" (branding.logo i municipality.yml) findes ikke i {ds.data_dir}. "
-                              "Læg filen i kommunens mappe, eller slet linjen.")
-        target = site_dir / BRAND_FOLDER / logo
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
 
 
 def macros(env, ds: DataSet) -> dict[str, Callable[..., str]]:
@@ -92,7 +55,7 @@ class Helper:
 
     def __init__(self, env, ds: DataSet):
         self.env, self.ds = env, ds
-        self.abbr = glossary.Abbreviator(glossary.abbreviations(ds))
+        self.abbr = Abbreviator(ds.abbreviations())
         self.date = date_text
         self.anchor = glossary.anchor
 
@@ -175,14 +138,14 @@ class Helper:
 
     def glossary(self) -> str:
         """Every covered term with its anchor, explanation, search words and related terms."""
-        terms = glossary.covered(self.ds)
+        terms = self.ds.glossary()
         shown = {d.id for d in terms}
         return self._render("glossary", terms=terms, shown=shown,
                             by_id={d.id: d for d in terms})
 
     def abbreviations(self) -> str:
         """The abbreviations as a table with links to their terms."""
-        return self._render("abbreviations", terms=[d for d in glossary.covered(self.ds) if d.expansion])
+        return self._render("abbreviations", terms=[d for d in self.ds.glossary() if d.expansion])
 
     def warning_signs(self) -> str:
         """Signs, risk and protective factors of the covered topics, by kind and category."""
@@ -240,7 +203,7 @@ class Helper:
         """Who adopted the plan and when, the next revision, the owner, the team and the history."""
         m = self.ds.municipality
         members = vcard.team(self.ds)
-        sources = sorted(self.ds.sources.values(), key=lambda s: glossary.danish_key(s.title))
+        sources = sorted(self.ds.sources.values(), key=lambda s: danish_key(s.title))
         return self._render("governance", m=m, owner=self.ds.contact(m.governance.owner), members=members,
                             sources=sources, revision_passed=m.governance.next_revision < self.ds.today)
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 import difflib
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
+from ..common.paths import SCHEMA_DIR
 from .loader import Document, format_path
 from .problems import Problem
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
 
 _TYPE_NAMES = {
     "string": "tekst", "integer": "et helt tal", "number": "et tal", "boolean": "true eller false",

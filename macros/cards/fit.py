@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from .card_content import CardView
+from .content import CardView
 
 # Body text sizes in pt, largest first (ih-card--size-N in overrides/cards/style.html).
 SIZES = (9.0, 8.3, 7.6, 7.0, 6.4)

@@ -32,7 +32,7 @@ class _BaseWithoutCheckboxAutocomplete(jinja2.BaseLoader):
                 if toggle not in source:
                     raise jinja2.TemplateError(
                         f"Material's base.html ({filename}) no longer contains `{toggle}`. Check whether "
-                        "the Nu checker still reports autocomplete on checkboxes, and update macros/theme.py.")
+                        "the Nu checker still reports autocomplete on checkboxes, and update macros/handbook/theme.py.")
                 source = source.replace(toggle, toggle.removesuffix(' autocomplete="off"'))
         return source, filename, uptodate
 

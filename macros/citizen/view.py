@@ -1,0 +1,138 @@
+"""The one gate between the data set and everything under OUT/public/ that the citizen page shows.
+
+`public_view` copies the public fields of public records into plain values; the templates never see the
+data set itself. A record without visibility is internal; a public contact's internal note, its internal
+phones, who verified it and its source never cross the gate.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from . import text
+from ..model.contacts import Contact, Hours, Phone
+from ..model.dataset import DataSet
+from ..model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, readable_on_white
+from ..model.problems import DataError, Problem
+
+# The national roles the page is built around, in the order a citizen needs them.
+NATIONAL_ROLES = ("emergency", "police", "hotline")
+# The public legal rule professionals are pointed to (the duty to notify, underretningspligten).
+DUTY_TO_NOTIFY = "underretningspligt"
+
+
+@dataclass(frozen=True)
+class PublicContact:
+    """What a citizen may see of a public contact: public phones only, no notes, no provenance."""
+
+    id: str
+    kind: str  # emergency | police | hotline | local | other
+    name: str
+    title: str | None
+    unit: str | None
+    responsibilities: tuple[str, ...]
+    phones: tuple[Phone, ...]
+    email: str | None
+    url: str | None
+    hours: tuple[Hours, ...]
+    anonymous: bool
+    verified_on: date
+
+    @property
+    def phone(self) -> Phone | None:
+        """The first public phone, the one the page shows big."""
+        return self.phones[0] if self.phones else None
+
+    def hours_text(self, lang: str) -> str:
+        """Opening hours in Danish or English, from the structured hours."""
+        return text.hours_text(self.hours, lang)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A public legal rule, as a citizen page links it."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class CitizenView:
+    """Everything the public outputs show, copied out of public records only."""
+
+    municipality: str
+    url_public: str
+    url_accessibility: str
+    topics: tuple[str, ...]
+    intro: str | None
+    emergency: PublicContact
+    police: PublicContact
+    hotline: PublicContact
+    local: tuple[PublicContact, ...]
+    contacts: tuple[PublicContact, ...]
+    signs: tuple[tuple[str, tuple[str, ...]], ...]
+    duty: Rule | None
+    updated: date
+    primary: str
+    accent: str
+    logo: str | None  # file name of the municipality's logo, copied beside index.html
+
+
+def public_view(ds: DataSet) -> CitizenView:
+    """The public slice of `ds`; DataError (in Danish, with the fix) if the page would lack a key number."""
+    m = ds.municipality
+    local_orgs = {o.id for o in m.organisations}
+    contacts = tuple(_public_contact(c, local_orgs) for c in ds.contacts.values() if c.public)
+    national = {role: next((c for c in contacts if c.kind == role and c.phone), None) for role in NATIONAL_ROLES}
+    problems = [_not_public(ds, role) for role, found in national.items() if found is None]
+    local = tuple(c for c in contacts if c.kind == "local")
+    if not local:
+        problems.append(Problem(_contacts_file(ds), 1, "contacts",
+                                f"ingen af {m.name}s egne kontakter er markeret visibility: public, så borgersiden "
+                                "har ingen lokal indgang. Giv en funktionskontakt (fx en fælles postkasse og et "
+                                "hovednummer) visibility: public."))
+    if problems:
+        raise DataError(problems)
+
+    path = next((p for p in ds.paths.values() if p.audience == "citizen" and p.visibility == "public"), None)
+    signs = tuple((topic, tuple(s.text for s in ds.warning_signs.values()
+                                if s.visibility == "public" and s.kind == "sign" and s.topic == topic))
+                  for topic in m.topics)
+    rule = ds.legal.get(DUTY_TO_NOTIFY)
+    shown = (*(national[r] for r in NATIONAL_ROLES), *local)
+    updated = max([m.governance.adopted_on, *(v.date for v in m.governance.versions),
+                   *(c.verified_on for c in shown)])
+    return CitizenView(
+        municipality=m.name, url_public=m.url_public, url_accessibility=m.url_accessibility, topics=m.topics,
+        intro=path.intro if path else None, emergency=national["emergency"], police=national["police"],
+        hotline=national["hotline"], local=local, contacts=contacts,
+        signs=tuple((topic, texts) for topic, texts in signs if texts),
+        duty=Rule(rule.title, rule.url) if rule and rule.visibility == "public" else None,
+        updated=updated, primary=readable_on_white(m.brand_primary, DEFAULT_PRIMARY),
+        accent=readable_on_white(m.brand_accent, DEFAULT_ACCENT), logo=m.brand_logo,
+    )
+
+
+
+def _public_contact(c: Contact, local_orgs: set[str]) -> PublicContact:
+    kind = next((role for role in NATIONAL_ROLES if role in c.roles),
+                "local" if c.organisation in local_orgs else "other")
+    return PublicContact(id=c.id, kind=kind, name=c.name, title=c.title, unit=c.unit,
+                         responsibilities=c.responsibilities, phones=c.public_phones, email=c.email, url=c.url,
+                         hours=c.hours, anonymous=c.anonymous, verified_on=c.verified.on)
+
+
+def _not_public(ds: DataSet, role: str) -> Problem:
+    """The problem when no public contact with a phone has `role` (the data check ensures one exists)."""
+    what = {"emergency": "112", "police": "114", "hotline": "den nationale hotline"}[role]
+    message = (f"borgersiden skal vise {what}, men kontakten med rollen {role} er ikke offentlig eller har "
+               "intet offentligt telefonnummer. Sæt visibility: public på kontakten og dens nummer.")
+    records = ds.with_role(role)
+    return records[0].origin.problem(("visibility",), message) if records else \
+        Problem(_contacts_file(ds), 1, "contacts", message)
+
+
+def _contacts_file(ds: DataSet) -> str:
+    return str(ds.data_dir / "contacts.yml")
+
+

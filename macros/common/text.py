@@ -1,0 +1,30 @@
+"""Danish text helpers every output uses: dictionary order, and abbreviations expanded in escaped text."""
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+# Danish alphabetical order: æ, ø and å come after z.
+_DANISH = str.maketrans({"æ": "z{", "ø": "z|", "å": "z}", "é": "e", "ü": "y"})
+
+
+def danish_key(text: str) -> str:
+    """A sort key that puts æ, ø, å last, as a Danish dictionary does."""
+    return text.lower().translate(_DANISH)
+
+
+class Abbreviator:
+    """Escapes plain text and wraps known abbreviations in <abbr title="...">, like the Markdown abbr extension."""
+
+    def __init__(self, glossary: dict[str, str]):
+        self.glossary = glossary
+        names = sorted(glossary, key=len, reverse=True)
+        self.pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, names)) + r")(?!\w)") if names else None
+
+    def __call__(self, text: str) -> Markup:
+        escaped = str(escape(text))
+        if self.pattern is None:
+            return Markup(escaped)
+        return Markup(self.pattern.sub(
+            lambda m: f'<abbr title="{escape(self.glossary[m.group(1)])}">{m.group(1)}</abbr>', escaped))

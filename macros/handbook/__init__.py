@@ -1,0 +1,4 @@
+"""The staff handbook (the intranet site, built by MkDocs): settings, page macros, glossary, flowchart, vCards.
+
+May import `macros.model` and `macros.common`; never another output.
+"""
