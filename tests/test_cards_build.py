@@ -20,6 +20,7 @@ from macros.cards.content import SHEET_NAME, card_views
 from macros.cards.page import cards_overview
 from macros.cards.pdf import A6, CardRenderer
 from macros.cli import main
+from macros.common.faults import MissingTool, SystemFault
 from macros.model.dataset import load_dataset
 from macros.model.problems import DataError
 from macros.common.render import render
@@ -85,7 +86,7 @@ def test_build_without_wkhtmltopdf_exits_2_with_the_apt_command(tmp_path, monkey
 def test_missing_pdftoppm_names_poppler_utils(tmp_path, monkeypatch):
     monkeypatch.setattr(cardpdf, "PDFTOPPM", str(tmp_path / "no-such-pdftoppm"))
     ds, _ = load_dataset(DEFAULT_DATA)
-    with pytest.raises(cardpdf.MissingTool, match="sudo apt-get install poppler-utils"):
+    with pytest.raises(MissingTool, match="sudo apt-get install poppler-utils"):
         cardpdf.build_cards(ds, tmp_path / "kort")
 
 
@@ -216,7 +217,7 @@ def test_renderer_reads_local_files_only_from_the_assets_folder(tmp_path):
     listed = subprocess.run(["pdfimages", "-list", str(tmp_path / "inside.pdf")], capture_output=True,
                             encoding="utf-8", check=True).stdout.splitlines()[2:]
     assert len(listed) == 1, "a picture in the assets folder is allowed"
-    with pytest.raises(OSError, match="ProtocolUnknownError"):  # outside: refused, and the render fails
+    with pytest.raises(SystemFault, match="ProtocolUnknownError"):  # outside: refused, and the render fails
         r.pdf(page(f'<img src="file://{picture}" alt="">'), "outside", A6)
 
 

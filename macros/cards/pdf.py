@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from datetime import date
 from concurrent.futures import FIRST_COMPLETED, Executor, ThreadPoolExecutor, wait
@@ -21,13 +20,15 @@ from .content import SHEET_NAME, CardView, card_views
 from .fit import SIZES, first_size
 from ..model.dataset import DataSet
 from ..model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, readable_on_white
-from ..model.problems import DataError, MissingTool
+from ..common.faults import MissingTool, run
+from ..model.problems import DataError
 from ..common.render import render
 
 # Program names (or paths) looked up on PATH; tests point them at missing programs.
 WKHTMLTOPDF = "wkhtmltopdf"
 PDFTOPPM = "pdftoppm"
 PREVIEW_DPI = 120  # previews are shown at half size on the Handlekort page, sharp on dense screens
+TOOL_TIMEOUT = 60.0  # seconds one wkhtmltopdf or pdftoppm run may take (a card takes well under one)
 
 MM = 72 / 25.4
 A6 = (105 * MM, 148 * MM)  # 297.64 x 419.53 pt
@@ -55,22 +56,29 @@ def build_cards(ds: DataSet, out_dir: Path) -> None:
     views = card_views(ds)
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(len(views), os.cpu_count() or 2))
-    with tempfile.TemporaryDirectory(prefix="handlekort-") as assets, ThreadPoolExecutor(workers) as pool:
-        if ds.municipality.brand_logo:  # the one local file wkhtmltopdf may read: inside the assets folder
-            shutil.copyfile(ds.data_dir / ds.municipality.brand_logo, Path(assets) / ds.municipality.brand_logo)
-        renderer = CardRenderer(wkhtmltopdf, Path(assets), _brand(ds), ds.content_date())
-        # The sheet, the longest render, starts first with the sizes the cards will most likely get;
-        # it is rendered again only if a card had to step down.
-        guessed = {v.id: first_size(v) for v in views}
-        sheet = pool.submit(renderer.sheet, views, guessed)
-        sizes, previews = {}, []
-        for view, size, pdf in _fitted(renderer, views, guessed, pool):
-            (out_dir / view.pdf_name).write_bytes(pdf)
-            sizes[view.id] = size
-            previews.append(pool.submit(preview, pdftoppm, out_dir / view.pdf_name, out_dir / view.png_name))
-        (out_dir / SHEET_NAME).write_bytes(sheet.result() if sizes == guessed else renderer.sheet(views, sizes))
-        for job in previews:
-            job.result()
+    # The assets folder sits beside the cards, inside the build's own folder, so a killed build leaves
+    # nothing elsewhere; it is gone again before the build is published.
+    with tempfile.TemporaryDirectory(prefix=".handlekort-", dir=out_dir.parent) as assets, \
+            ThreadPoolExecutor(workers) as pool:
+        try:
+            if ds.municipality.brand_logo:  # the one local file wkhtmltopdf may read: inside the assets folder
+                shutil.copyfile(ds.data_dir / ds.municipality.brand_logo, Path(assets) / ds.municipality.brand_logo)
+            renderer = CardRenderer(wkhtmltopdf, Path(assets), _brand(ds), ds.content_date())
+            # The sheet, the longest render, starts first with the sizes the cards will most likely get;
+            # it is rendered again only if a card had to step down.
+            guessed = {v.id: first_size(v) for v in views}
+            sheet = pool.submit(renderer.sheet, views, guessed)
+            sizes, previews = {}, []
+            for view, size, pdf in _fitted(renderer, views, guessed, pool):
+                (out_dir / view.pdf_name).write_bytes(pdf)
+                sizes[view.id] = size
+                previews.append(pool.submit(preview, pdftoppm, out_dir / view.pdf_name, out_dir / view.png_name))
+            (out_dir / SHEET_NAME).write_bytes(sheet.result() if sizes == guessed else renderer.sheet(views, sizes))
+            for job in previews:
+                job.result()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # one failure is enough: do not start the renders still queued
+            raise
 
 
 def _fitted(renderer: CardRenderer, views: list[CardView], first: dict[str, int],
@@ -110,15 +118,15 @@ class CardRenderer:
     def card(self, view: CardView, size: int) -> tuple[bytes, int]:
         """One card as an A6 PDF at text size `size`, and its number of pages (1 unless too long)."""
         html = render("cards/a6.html", view=view, size=size, brand=self.brand)
-        return self.pdf(html, f"{view.id}-{size}", A6)
+        return self.pdf(html, f"{view.id}-{size}", A6, f"handlekortet \"{view.id}\"")
 
     def sheet(self, views: list[CardView], sizes: dict[str, int]) -> bytes:
         """All cards on A4, four to a page, each at the size it has as an A6 card, with crop marks."""
         pages = [[(v, sizes[v.id]) for v in views[i:i + 4]] for i in range(0, len(views), 4)]
         html = render("cards/a4.html", pages=pages, team=views[0].team if views else "", brand=self.brand)
-        return self.pdf(html, "alle-kort-a4", A4)[0]
+        return self.pdf(html, "alle-kort-a4", A4, "arket med alle handlekort")[0]
 
-    def pdf(self, html: str, name: str, size: tuple[float, float]) -> tuple[bytes, int]:
+    def pdf(self, html: str, name: str, size: tuple[float, float], making: str = "et handlekort") -> tuple[bytes, int]:
         """Render trusted HTML (written to the assets folder) to PDF bytes of exactly `size` points."""
         source = self.assets / f"{name}.html"
         source.write_text(html, encoding="utf-8")
@@ -133,7 +141,10 @@ class CardRenderer:
             "--load-error-handling": "abort",
         }
         kit = _TrustedPDFKit(str(source), "file", options=options, configuration=self.configuration)
-        pdf, pages = exact_page_size(kit.to_pdf(), size)
+        # pdfkit builds the command; it is run here so that a hanging wkhtmltopdf is stopped in time.
+        output = run(kit.command(), making=making, package="wkhtmltopdf", timeout=TOOL_TIMEOUT,
+                     env=self.configuration.environ, accept=_finished)
+        pdf, pages = exact_page_size(output, size)
         return pinned_creation_date(pdf, self.created), pages
 
 
@@ -184,8 +195,17 @@ def _number(value: float) -> str:
 
 def preview(pdftoppm: str, pdf: Path, png: Path) -> None:
     """A PNG of the PDF's first page beside it (pdftoppm adds the .png suffix itself)."""
-    subprocess.run([pdftoppm, "-png", "-r", str(PREVIEW_DPI), "-singlefile", str(pdf), str(png.with_suffix(""))],
-                   check=True, capture_output=True)
+    run([pdftoppm, "-png", "-r", str(PREVIEW_DPI), "-singlefile", str(pdf), str(png.with_suffix(""))],
+        making=f"forhåndsvisningen af handlekortet \"{pdf.stem}\"", package="poppler-utils", timeout=TOOL_TIMEOUT)
+
+
+def _finished(code: int, stderr: str) -> bool:
+    """Whether wkhtmltopdf finished, by pdfkit's rule (it sometimes exits non-zero after "Done")."""
+    try:
+        pdfkit.PDFKit.handle_error(code, stderr)
+    except OSError:
+        return False
+    return True
 
 
 def _program(name: str, package: str) -> str:

@@ -30,10 +30,6 @@ class DataError(Exception):
         super().__init__(report(problems))
 
 
-class MissingTool(Exception):
-    """A system program the build needs is not installed; the message says how to install it."""
-
-
 def errors(problems: list[Problem]) -> list[Problem]:
     """The problems that stop a build."""
     return [p for p in problems if p.severity == "error"]
