@@ -1,62 +1,53 @@
-"""`infohus build`: validate once, then build every output into a temporary folder and swap it in."""
+"""`infohus build`: validate once, build every output into a staging folder beside OUT, then swap it in."""
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from mkdocs.exceptions import MkDocsException
 
+from . import outdir
 from .cards.pdf import build_cards
 from .citizen.page import build_public
+from .common.paths import ROOT
 from .handbook.site import build_handbook
-from .model.dataset import load_dataset
-from .model.problems import DataError, MissingTool, errors, report
+from .model.dataset import DataSet, load_dataset, national_dir_for
+from .model.problems import DataError, errors, report
 
-EXIT_OK, EXIT_DATA, EXIT_SYSTEM = 0, 1, 2
+EXIT_OK, EXIT_DATA = 0, 1
 
 
 def build_all(data_dir: Path, out: Path, strict: bool) -> int:
-    """Build OUT/intranet and OUT/public; the previous OUT is untouched unless all succeed."""
+    """Build OUT/intranet and OUT/public; OUT is replaced only if every output succeeds.
+
+    System faults (`OSError`, `SystemFault`, a refused `--out`) propagate to the command's edge, after
+    the staging folder is removed; the previous OUT is untouched in every case.
+    """
+    target = outdir.claim(out, {"projektmappen": ROOT, "datamappen": data_dir,
+                                "de nationale data": national_dir_for(data_dir)})
     ds, problems = load_dataset(data_dir, strict=strict)
     if ds is None or errors(problems):
         sys.stderr.write("Data har fejl; intet er bygget.\n" + report(problems) + "\n")
         return EXIT_DATA
     if problems:
         sys.stdout.write(report(problems) + "\n")
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        build_handbook(ds, staging / "intranet")
-        build_cards(ds, staging / "intranet" / "handlekort")
-        build_public(ds, staging / "public")
-        _swap(staging, out)
+        with outdir.staging(target) as staging:
+            build_outputs(ds, staging)
+            outdir.publish(staging, target, {"data": str(Path(data_dir).resolve()),
+                                             "date": ds.content_date().isoformat()})
     except DataError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
         sys.stderr.write("Data har fejl; intet er bygget.\n" + report(exc.problems) + "\n")
         return EXIT_DATA
-    except MissingTool as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        sys.stderr.write(f"{exc}\n")
-        return EXIT_SYSTEM
     except MkDocsException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        sys.stderr.write(f"Byggeriet fejlede, og {out} er ikke ændret: {exc}\n")
+        sys.stderr.write(f"Byggeriet fejlede, og \"{target.shown}\" er ikke ændret: {exc}\n")
         return EXIT_DATA
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    sys.stdout.write(f"Bygget: {out}\n")
+    sys.stdout.write(f"Bygget: {target.path}\n")
     return EXIT_OK
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """Replace `out` with `staging` in two renames so a reader never sees half a site."""
-    old = out.with_name(f".{out.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        out.rename(old)
-    staging.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+def build_outputs(ds: DataSet, folder: Path) -> None:
+    """Every output of `ds` into `folder`: the handbook with its cards, and the citizen page."""
+    build_handbook(ds, folder / "intranet")
+    build_cards(ds, folder / "intranet" / "handlekort")
+    build_public(ds, folder / "public")

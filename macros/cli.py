@@ -1,59 +1,117 @@
-"""The `infohus` command: check the data, build the outputs, serve the handbook."""
+"""The `infohus` command: check the data, build the outputs, scaffold a municipality, preview it all.
+
+This is the command's edge: a system fault anywhere below (a full disk, no permission, a missing or
+crashing program, a refused `--out`) becomes one Danish sentence here and exit code 2.
+"""
 from __future__ import annotations
 
 import argparse
+import gettext
+import io
 import sys
 from pathlib import Path
 
+from .common.faults import SystemFault, sentence
 from .common.paths import DEFAULT_DATA_DIR
 from .model.dataset import load_dataset
 from .model.problems import errors, report
+from .outdir import Refused
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DATA, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 130
+CATALOGUE = Path(__file__).resolve().parent / "locale" / "da" / "LC_MESSAGES" / "argparse.po"
+COMMANDS = "check, build, new eller serve"
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with Danish usage errors and exit code 2."""
+def _speak_danish() -> None:
+    """Translate argparse's own messages (usage, help, errors) with the Danish catalogue beside this file."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
 
-    def error(self, message: str) -> None:
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"infohus: fejl i kommandoen: {message}\n")
-        sys.exit(EXIT_USAGE)
+    with CATALOGUE.open("rb") as po:
+        catalog = read_po(po, locale="da")
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    danish = gettext.GNUTranslations(compiled)
+    argparse._ = danish.gettext  # argparse looks its messages up through these two module names
+    argparse.ngettext = danish.ngettext
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="infohus", description="Beredskab som data: tjek og byg håndbog, borgerside og handlekort.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _speak_danish()
+    parser = argparse.ArgumentParser(
+        prog="infohus", description="Beredskab som data: tjek og byg håndbog, borgerside og handlekort.",
+        epilog="Skriv fx \"infohus check\" for at tjekke data, eller \"infohus build --help\" for at se "
+               "tilvalgene til en kommando.")
+    sub = parser.add_subparsers(dest="command", metavar="kommando", title="kommandoer", help="en af disse:")
 
-    def data_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR,
+    def data_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, metavar="MAPPE",
                        help="kommunens datamappe (standard: data/hjoerring)")
+
+    def strict_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--strict", action="store_true",
                        help="til udgivelse og tryk: forældede kontakter, eksempelpersoner og "
                             "overskredet revisionsdato er fejl")
 
-    data_options(sub.add_parser("check", help="tjek data og vis alle fejl og advarsler"))
-    build = sub.add_parser("build", help="tjek data og byg håndbog, borgerside og handlekort")
-    data_options(build)
-    build.add_argument("--out", type=Path, default=Path("site"), help="outputmappe (standard: site)")
-    new = sub.add_parser("new", help="opret en ny kommunes datamappe med pladsholdere (UDFYLD)")
-    new.add_argument("dir", type=Path, help="den nye mappe, fx data/frederiksberg")
-    new.add_argument("--name", required=True, help="kommunens navn, fx \"Frederiksberg Kommune\"")
+    check = sub.add_parser("check", help="tjek data og vis alle fejl og advarsler",
+                           description="Tjek kommunens data og vis alle fejl og advarsler med fil og linje.")
+    data_option(check)
+    strict_option(check)
+    build = sub.add_parser("build", help="tjek data og byg håndbog, borgerside og handlekort",
+                           description="Tjek data, og byg håndbogen (intranet/) og borgersiden (public/). "
+                                       "En mappe skiftes kun ud, hvis den er tom eller et tidligere infohus-byg.")
+    data_option(build)
+    strict_option(build)
+    build.add_argument("--out", type=Path, default=Path("site"), metavar="MAPPE",
+                       help="mappen, der bygges til (standard: site)")
+    new = sub.add_parser("new", help="opret en ny kommunes datamappe med pladsholdere (UDFYLD)",
+                         description="Opret en ny kommunes datamappe med pladsholdere (UDFYLD), der skal udfyldes.")
+    new.add_argument("dir", type=Path, metavar="MAPPE", help="den nye mappe, fx data/frederiksberg")
+    new.add_argument("--name", required=True, metavar="NAVN", help="kommunens navn, fx \"Frederiksberg Kommune\"")
+    serve = sub.add_parser("serve", help="se håndbog, handlekort og borgerside i browseren, mens du retter",
+                           description="Byg og vis håndbogen med handlekort og borgersiden på din egen computer. "
+                                       "Siderne opdateres af sig selv, når du gemmer en fil i datamappen.")
+    data_option(serve)
+    serve.add_argument("--addr", default="127.0.0.1:8000", metavar="ADRESSE",
+                       help="adressen, siderne vises på (standard: 127.0.0.1:8000)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns 0 clean, 1 data errors, 2 usage or system errors."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_usage(sys.stderr)
+        sys.stderr.write(f"infohus: vælg en kommando: {COMMANDS}. Skriv \"infohus --help\" for at se, hvad "
+                         "de gør.\n")
+        return EXIT_SYSTEM
+    try:
+        return _run(args)
+    except (OSError, SystemFault) as exc:
+        unchanged = f" Intet er bygget, og \"{args.out}\" er ikke ændret." \
+            if args.command == "build" and not isinstance(exc, Refused) else ""
+        sys.stderr.write(f"infohus: {sentence(exc)}{unchanged}\n")
+        return EXIT_SYSTEM
+    except KeyboardInterrupt:
+        sys.stderr.write("infohus: afbrudt. Intet er ændret.\n")
+        return EXIT_INTERRUPTED
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "new":
         return _new(args.dir, args.name)
     if not args.data.is_dir():
         sys.stderr.write(f"infohus: datamappen \"{args.data}\" findes ikke. Angiv en mappe med --data, "
                          "fx --data data/hjoerring.\n")
-        return EXIT_USAGE
+        return EXIT_SYSTEM
     if args.command == "check":
         return _check(args.data, args.strict)
-    from .build import build_all  # mkdocs is only imported when building
+    if args.command == "serve":
+        from .serve import serve  # MkDocs is only imported when it is needed
+        return serve(args.data, args.addr)
+    from .build import build_all
     return build_all(args.data, args.out, args.strict)
 
 
@@ -63,10 +121,10 @@ def _new(folder: Path, name: str) -> int:
     if folder.exists() and any(folder.iterdir()):
         sys.stderr.write(f"infohus: mappen \"{folder}\" findes allerede og er ikke tom. Vælg en ny mappe, "
                          "så intet bliver overskrevet.\n")
-        return EXIT_USAGE
+        return EXIT_SYSTEM
     if not municipality_id(name):
         sys.stderr.write(f"infohus: \"{name}\" kan ikke bruges som kommunenavn. Skriv fx --name \"Halsnæs Kommune\".\n")
-        return EXIT_USAGE
+        return EXIT_SYSTEM
     files = create(folder, name)
     sys.stdout.write(f"Oprettet {folder} med {len(files)} filer til {name}.\n"
                      "Udfyld alt, der begynder med UDFYLD, og se hvad der mangler med:\n"
