@@ -18,6 +18,7 @@ check: $(STAMP)
 test: deps-test $(STAMP)
 	$(VENV)/bin/pytest
 
+# BENCH_QUICK=1 (as in .ci/run): every row once on small data, so a broken benchmark fails CI.
 bench: deps-test $(STAMP)
 	$(PY) bench/run.py
 
@@ -27,8 +28,8 @@ deps-site:
 deps-test:
 	bash scripts/system-deps.sh test
 
-serve: $(STAMP)
-	INFOHUS_DATA=data/hjoerring $(VENV)/bin/mkdocs serve
+serve: deps-site $(STAMP)
+	$(VENV)/bin/infohus serve
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)

@@ -24,7 +24,12 @@ def on_pre_page_macros(env) -> None:
 
 
 def on_post_build(env) -> None:
-    """Write the vCards (one per contact, one for the team) and the logo into the built site."""
+    """Write the vCards (one per contact, one for the team) and the logo into the built site; under
+    `infohus serve` also the action cards and the citizen page, so the preview has every output."""
+    from . import serve
     from .handbook import site
 
-    site.write_files(Path(env.conf["site_dir"]), env.variables["data"])
+    site_dir, ds = Path(env.conf["site_dir"]), env.variables["data"]
+    site.write_files(site_dir, ds)
+    if serve.previewing():
+        serve.write_preview(ds, site_dir)
