@@ -14,11 +14,14 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from settings import RUNS  # noqa: E402
 DATA = ROOT / "data" / "hjoerring"
 PAGES = (("citizen page (da)", "public/"), ("citizen page (en)", "public/en/"),
          ("handbook start page (Material)", "intranet/"))
@@ -42,7 +45,7 @@ def measure(browser, url: str) -> dict:
     return {"requests": len(finished), "body": body, "wire": wire, "load_ms": load_ms}
 
 
-def rows(tmp: Path) -> list[tuple[str, str, str]]:
+def rows(tmp: Path) -> Iterator[tuple[str, str, str]]:
     """Bytes, requests and median load time of the citizen page beside the handbook's Material page."""
     from macros.cli import main
     from support import web
@@ -50,33 +53,26 @@ def rows(tmp: Path) -> list[tuple[str, str, str]]:
     out = tmp / "citizen-bench"
     os.environ.setdefault("INFOHUS_TODAY", "2026-11-21")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    start = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):  # the build's example-people warnings are not a result
         code = main(["build", "--data", str(DATA), "--out", str(out)])
-    build_s = time.perf_counter() - start
     if code != 0:
         raise SystemExit(f"bench: infohus build exited {code}")
-    result = [("infohus build (all outputs, one run)", f"{build_s:.2f} s", "")]
     with web.serve(out) as base, web.chromium() as browser:
         for label, path in PAGES:
             runs = [measure(browser, base + path) for _ in range(RUNS)]
             first = runs[0]
             load = statistics.median(r["load_ms"] for r in runs)
             target = "<= 30 KB, <= 3 requests" if path.startswith("public") else "for comparison"
-            result += [
-                (f"{label}: bytes (bodies)", f"{first['body'] / 1024:.1f} KB", target),
-                (f"{label}: bytes with headers", f"{first['wire'] / 1024:.1f} KB", "uncompressed (no gzip on loopback)"),
-                (f"{label}: requests", str(first["requests"]), ""),
-                (f"{label}: load event, median of {RUNS}", f"{load:.0f} ms", "loopback, cold context"),
-            ]
+            yield f"{label}: bytes (bodies)", f"{first['body'] / 1024:.1f} KB", target
+            yield f"{label}: bytes with headers", f"{first['wire'] / 1024:.1f} KB", "uncompressed (no gzip on loopback)"
+            yield f"{label}: requests", str(first["requests"]), ""
+            yield f"{label}: load event, median of {RUNS}", f"{load:.0f} ms", "loopback, cold context"
     embed = (out / "public" / "embed.html").stat().st_size
-    result.append(("embed.html fragment", f"{embed / 1024:.1f} KB", "0 requests of its own"))
-    return result
+    yield "embed.html fragment", f"{embed / 1024:.1f} KB", "0 requests of its own"
 
 
 if __name__ == "__main__":
+    from run import print_rows
+
     with tempfile.TemporaryDirectory() as tmp:
-        table = rows(Path(tmp))
-    width = max(len(r[0]) for r in table)
-    for name, value, note in table:
-        print(f"{name:<{width}}  {value:>10}  {note}")
+        print_rows(rows(Path(tmp)))

@@ -1,7 +1,7 @@
 """Issue 3 benchmarks: the staff handbook's build time, the share spent in macros, the search index size.
 
-`rows(tmp)` returns (name, value, note) rows for bench/run.py; `python bench/bench_handbook.py` prints
-them alone. Times are medians of BENCH_RUNS (default 5) runs.
+`rows(tmp)` yields (name, value, note) rows for bench/run.py; `python bench/bench_handbook.py` prints
+them alone. Times are medians of `settings.RUNS` runs.
 
 - The full build runs in a fresh process each time (interpreter start and imports included), as a
   coordinator runs it.
@@ -21,11 +21,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from settings import RUNS, TODAY  # noqa: E402
+
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "hjoerring"
-RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-TODAY = "2026-11-21"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "INFOHUS_TODAY": TODAY}
 
 # A hook that saves each page's Markdown after the macros plugin has rendered it.
@@ -43,20 +45,18 @@ def on_page_markdown(markdown, page, config, files):
 '''
 
 
-def rows(tmp: Path) -> list[tuple[str, str, str]]:
-    """Benchmark rows for the handbook."""
+def rows(tmp: Path) -> Iterator[tuple[str, str, str]]:
+    """Benchmark rows for the handbook, each as soon as it is measured."""
     tmp = Path(tmp) / "handbook"
     tmp.mkdir(parents=True, exist_ok=True)
     fresh = _median(lambda i: _fresh_build(tmp / f"fresh-{i}"))
+    yield "handbook build, default data (fresh process)", f"{fresh:.3f} s", "target <= 3 s"
     with_macros, plain, index_bytes = _macro_share(tmp)
-    return [
-        ("handbook build, default data (fresh process)", f"{fresh:.3f} s", "target <= 3 s"),
-        ("handbook build, warm, with macros", f"{with_macros:.3f} s", "same process, after one warm-up"),
-        ("handbook build, warm, same pages as plain Markdown", f"{plain:.3f} s", "macros removed"),
-        ("time in macros (difference)", f"{with_macros - plain:.3f} s",
-         f"{(with_macros - plain) / with_macros:.0%} of the warm build"),
-        ("search index (search/search_index.json)", f"{index_bytes / 1024:.1f} KiB", f"{index_bytes} bytes"),
-    ]
+    yield "handbook build, warm, with macros", f"{with_macros:.3f} s", "same process, after one warm-up"
+    yield "handbook build, warm, same pages as plain Markdown", f"{plain:.3f} s", "macros removed"
+    yield ("time in macros (difference)", f"{with_macros - plain:.3f} s",
+           f"{(with_macros - plain) / with_macros:.0%} of the warm build")
+    yield "search index (search/search_index.json)", f"{index_bytes / 1024:.1f} KiB", f"{index_bytes} bytes"
 
 
 @contextmanager
@@ -136,10 +136,10 @@ def _measure(tmp: Path) -> tuple[float, float, int]:
 def main() -> None:
     import tempfile
 
-    from run import print_table
+    from run import print_rows
 
     with tempfile.TemporaryDirectory() as tmp:
-        print_table(rows(Path(tmp)))
+        print_rows(rows(Path(tmp)))
 
 
 if __name__ == "__main__":

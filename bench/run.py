@@ -1,7 +1,8 @@
-"""`make bench`: time the project's commands and print a table of medians.
+"""`make bench`: time the project's commands and print a table of medians, each row as soon as it is measured.
 
-Each row runs a whole command in a fresh process (interpreter start included), several times,
-and reports the median wall time. Targets are those named in the issues.
+Each command row runs a whole command in a fresh process (interpreter start included), several times,
+and reports the median wall time. Targets are those named in the issues. `BENCH_QUICK=1` (CI) runs
+every row once on small generated data, so a benchmark that breaks fails CI.
 """
 from __future__ import annotations
 
@@ -12,17 +13,23 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from settings import QUICK, RUNS, TODAY  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DATA = ROOT / "data" / "hjoerring"
 NATIONAL = ROOT / "data" / "national"
 SCHEMA = ROOT / "data" / "schema"
-RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "INFOHUS_TODAY": "2026-11-21"}
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "INFOHUS_TODAY": TODAY}
+SIZES = (100, 1000) if QUICK else (1000, 10000)
+NAME_WIDTH = 66
 
 
 def median_seconds(cmd: list[str], runs: int = RUNS, ok=(0,)) -> float:
@@ -69,47 +76,43 @@ def check_jsonschema_cmd(folder: Path) -> list[list[str]]:
     return cmds
 
 
-def time_all(cmds: list[list[str]]) -> float:
-    """Median over RUNS of running all `cmds` one after the other."""
-    return sum(median_seconds(c) for c in cmds)
-
-
-def rows_check(tmp: Path) -> list[tuple[str, str, str]]:
-    """Issue 2: infohus check on the default data and on 1,000 / 10,000 contacts, beside check-jsonschema."""
-    rows = []
-    for label, folder in (("default data", DATA), ("1,000 contacts", generated_data(tmp, 1000)),
-                          ("10,000 contacts", generated_data(tmp, 10000))):
+def rows_commands(tmp: Path) -> Iterator[tuple[str, str, str]]:
+    """infohus check on the default data and on generated contacts beside check-jsonschema; the full build."""
+    targets = {0: "<= 0.5 s", 10000: "<= 3 s"}
+    for n in (0, *SIZES):
+        folder, label = (DATA, "default data") if n == 0 else (generated_data(tmp, n), f"{n:,} contacts")
         ours = median_seconds([str(BIN / "infohus"), "check", "--data", str(folder)])
-        theirs = time_all(check_jsonschema_cmd(folder))
-        target = "<= 0.5 s" if folder == DATA else ("<= 3 s" if "10,000" in label else "")
-        rows.append((f"infohus check, {label}", f"{ours:.3f} s", target))
-        rows.append((f"check-jsonschema (schema only), {label}", f"{theirs:.3f} s", f"ratio {ours / theirs:.2f}"))
-    return rows
+        yield f"infohus check, {label}", f"{ours:.3f} s", targets.get(n, "")
+        theirs = sum(median_seconds(c) for c in check_jsonschema_cmd(folder))
+        yield f"check-jsonschema (schema only), {label}", f"{theirs:.3f} s", f"ratio {ours / theirs:.2f}"
+    for name, folder in (("hjoerring", DATA), ("halsnaes", ROOT / "data" / "halsnaes")):
+        out = tmp / f"build-{name}"
+        full = median_seconds([str(BIN / "infohus"), "build", "--data", str(folder), "--out", str(out)])
+        yield f"infohus build, {name} (all outputs, fresh process)", f"{full:.3f} s", "target <= 5 s, 2 cores"
 
 
 def suites() -> list:
-    """Every benchmark suite: this file's check rows, then each output's own `bench_*.py` module."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    """Every benchmark suite: this file's command rows, then each output's own `bench_*.py` module."""
     import importlib
 
-    found = [rows_check]
+    found = [rows_commands]
     for module in sorted(Path(__file__).resolve().parent.glob("bench_*.py")):
         found.append(importlib.import_module(module.stem).rows)
     return found
 
 
-def print_table(rows: list[tuple[str, str, str]]) -> None:
-    """The rows as an aligned table: name, value, note."""
-    width = max(len(r[0]) for r in rows)
-    print(f"{'benchmark (median of %d runs)' % RUNS:<{width}}  {'value':>12}  note")
-    print("-" * (width + 30))
+def print_rows(rows: Iterable[tuple[str, str, str]]) -> None:
+    """Print the table head, then each row the moment it is measured: name, value, note."""
+    mode = "quick mode: 1 run each, small data; not results" if QUICK else f"median of {RUNS} runs"
+    print(f"{'benchmark (' + mode + ')':<{NAME_WIDTH}}  {'value':>12}  note")
+    print("-" * (NAME_WIDTH + 40), flush=True)
     for name, value, note in rows:
-        print(f"{name:<{width}}  {value:>12}  {note}")
+        print(f"{name:<{NAME_WIDTH}}  {value:>12}  {note}", flush=True)
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        print_table([row for suite in suites() for row in suite(Path(tmp))])
+        print_rows(row for suite in suites() for row in suite(Path(tmp)))
 
 
 if __name__ == "__main__":
