@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import error_lines
+from macros.common.paths import NATIONAL_DIR
+from macros.model.dataset import NATIONAL_ONLY
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = sorted(FIXTURES.glob("*/valid/*.yml"))
@@ -18,8 +20,13 @@ INVALID = sorted(FIXTURES.glob("*/invalid/*.yml"))
 
 
 def place(fixture: Path, data_copy: Path) -> Path:
-    """Put the fixture in the data copy as the file of its kind."""
-    target = data_copy / f"{fixture.parent.parent.name}.yml"
+    """Put the fixture in the data copy as the file of its kind (a national-only kind in a national copy beside it)."""
+    kind = fixture.parent.parent.name
+    folder = data_copy
+    if kind in NATIONAL_ONLY:
+        folder = data_copy.parent / "national"
+        shutil.copytree(NATIONAL_DIR, folder, dirs_exist_ok=True)
+    target = folder / f"{kind}.yml"
     shutil.copyfile(fixture, target)
     return target
 

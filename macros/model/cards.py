@@ -20,10 +20,11 @@ class Card:
     contacts: tuple[str, ...]
     page: str
     topics: tuple[str, ...]
+    example: bool
     origin: Origin
 
 
 def build(raw: dict, origin: Origin) -> Card:
     """A Card from a schema-valid mapping."""
     return Card(raw["id"], raw["title"], raw["audience"], raw.get("path"), raw.get("outcome"),
-                tuple(raw["contacts"]), raw["page"], tuple(raw.get("topics", ())), origin)
+                tuple(raw["contacts"]), raw["page"], tuple(raw.get("topics", ())), raw.get("example", False), origin)

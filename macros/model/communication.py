@@ -17,6 +17,7 @@ class CommunicationRule:
     title: str
     first_inform: tuple[str, ...]
     rules: tuple[str, ...]
+    keywords: tuple[str, ...]
     source: Source
     origin: Origin
 
@@ -24,4 +25,4 @@ class CommunicationRule:
 def build(raw: dict, origin: Origin) -> CommunicationRule:
     """A CommunicationRule from a schema-valid mapping."""
     return CommunicationRule(raw["id"], raw["audience"], raw["title"], tuple(raw.get("first_inform", ())),
-                             tuple(raw["rules"]), Source.of(raw["source"]), origin)
+                             tuple(raw["rules"]), tuple(raw.get("keywords", ())), Source.of(raw["source"]), origin)

@@ -11,7 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from phonenumbers import shortnumberinfo
 
 from .problems import Problem
-from .record import Origin, Source, Verified, url_message, valid_url, visibility
+from .record import Origin, Source, Verified, unconfirmed, url_message, valid_url, visibility
 
 KIND = "contacts"
 
@@ -38,10 +38,14 @@ class Phone:
 
     @property
     def display(self) -> str:
-        """Pairs of digits for Danish numbers, as Danes write them."""
+        """Pairs of digits for Danish numbers, as Danes write them; "+45" kept where the data writes it
+        (a number also called from abroad, such as the foreign ministry's)."""
         digits = self.digits
         if len(digits) == 8:
-            return " ".join(digits[i:i + 2] for i in range(0, 8, 2))
+            pairs = " ".join(digits[i:i + 2] for i in range(0, 8, 2))
+            return f"+45 {pairs}" if self.number.strip().startswith("+45") else pairs
+        if len(digits) == 6:  # the harmonised European numbers, e.g. BørneTelefonen's 116 111
+            return f"{digits[:3]} {digits[3:]}"
         return digits
 
     @property
@@ -79,6 +83,7 @@ class Contact:
     organisation: str
     unit: str | None
     roles: tuple[str, ...]
+    topics: tuple[str, ...]
     responsibilities: tuple[str, ...]
     phones: tuple[Phone, ...]
     email: str | None
@@ -88,6 +93,7 @@ class Contact:
     visibility: str
     internal_note: str | None
     example: bool
+    unconfirmed: str | None
     verified: Verified
     source: Source
     origin: Origin
@@ -117,14 +123,14 @@ def build(raw: dict, origin: Origin) -> Contact:
     """A Contact from a schema-valid mapping."""
     return Contact(
         id=raw["id"], name=raw["name"], title=raw.get("title"), organisation=raw["organisation"],
-        unit=raw.get("unit"), roles=tuple(raw.get("roles", ())),
+        unit=raw.get("unit"), roles=tuple(raw.get("roles", ())), topics=tuple(raw.get("topics", ())),
         responsibilities=tuple(raw.get("responsibilities", ())),
         phones=tuple(Phone(p["number"], p.get("label"), p.get("visibility"))
                      for p in raw.get("phones", ())),
         email=raw.get("email"), url=raw.get("url"),
         hours=tuple(Hours(tuple(h["days"]), h["from"], h["to"]) for h in raw.get("hours", ())),
         anonymous=raw.get("anonymous", False), visibility=visibility(raw),
-        internal_note=raw.get("internal_note"), example=raw.get("example", False),
+        internal_note=raw.get("internal_note"), example=raw.get("example", False), unconfirmed=unconfirmed(raw),
         verified=Verified.of(raw["verified"]), source=Source.of(raw["source"]), origin=origin,
     )
 
@@ -166,8 +172,8 @@ def time_text(value: str) -> str:
     return hours if minutes == "00" else f"{hours}.{minutes}"
 
 
-def check(contact: Contact, today: date, review_days: int, strict: bool) -> list[Problem]:
-    """The rules one contact must meet beyond the schema."""
+def check(contact: Contact, today: date, review_days: int | None, strict: bool) -> list[Problem]:
+    """The rules one contact must meet beyond the schema; `review_days` None skips the freshness rule."""
     o, problems = contact.origin, []
     for i, phone in enumerate(contact.phones):
         if phone_digits(phone.number) is None:
@@ -191,7 +197,7 @@ def check(contact: Contact, today: date, review_days: int, strict: bool) -> list
         problems.append(o.problem(("verified", "on"),
                         f"datoen {contact.verified.on.isoformat()} ligger i fremtiden. "
                         "Skriv den dato, kontakten faktisk blev bekræftet."))
-    elif contact.stale(today, review_days):
+    elif review_days is not None and contact.stale(today, review_days):
         age = (today - contact.verified.on).days
         problems.append(o.problem(("verified", "on"),
                         f"\"{contact.name}\" blev sidst bekræftet for {age} dage siden "

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from . import (cards, communication, contacts, definitions, escalation, forms, legal, municipality,
+from . import (cards, communication, contacts, definitions, escalation, forms, legal, municipality, national,
                organisations, rules, sources, warning_signs)
 from ..common.paths import DEFAULT_DATA_DIR, NATIONAL_DIR
 from ..common.text import danish_key
@@ -23,8 +23,9 @@ KINDS: dict[str, tuple[bool, bool]] = {
     "municipality": (False, True), "sources": (True, True), "organisations": (True, False),
     "contacts": (True, True), "definitions": (True, False), "warning_signs": (True, False),
     "legal": (True, False), "escalation": (False, True), "forms": (False, True),
-    "communication": (False, True), "cards": (False, True),
+    "communication": (False, True), "cards": (False, True), "national": (True, False),
 }
+NATIONAL_ONLY = {"national"}  # kinds that only data/national/ may hold
 # list kinds: kind -> (key in the file, builder)
 _LISTS: dict[str, tuple[str, Callable]] = {
     "sources": ("sources", sources.build), "organisations": ("organisations", organisations.build),
@@ -46,6 +47,8 @@ class DataSet:
     """Every validated record of one municipality, national records merged in."""
 
     data_dir: Path
+    national_dir: Path
+    national: national.National
     municipality: municipality.Municipality  # None only inside load_dataset when municipality.yml is invalid
     sources: dict[str, sources.SourceDocument]
     organisations: dict[str, organisations.Organisation]
@@ -80,6 +83,35 @@ class DataSet:
         """True when `record` (anything with `topics`) is of a topic the municipality covers, or of none."""
         return not record.topics or any(self.municipality.covers(t) for t in record.topics)
 
+    def shown_contacts(self) -> list[contacts.Contact]:
+        """The contacts of the covered topics (a contact without topics is for every topic), in data order."""
+        return [c for c in self.contacts.values() if self.covers(c)]
+
+    def shown_organisations(self) -> list[organisations.Organisation]:
+        """The organisations that a shown contact belongs to, and the municipality's own."""
+        used = {c.organisation for c in self.shown_contacts()} | {o.id for o in self.municipality.organisations}
+        return [o for oid, o in self.organisations.items() if oid in used]
+
+    def cited_sources(self) -> list[sources.SourceDocument]:
+        """The documents that the records shown for the covered topics cite, in data order."""
+        m = self.municipality
+        records = [*self.shown_contacts(), *filter(self.covers, (*self.definitions.values(), *self.legal.values(),
+                                                                  *self.paths.values())),
+                   *(s for s in self.warning_signs.values() if m.covers(s.topic)), *self.forms.values(),
+                   *self.communication.values(), *self.levels.values(), m,
+                   *(o for o in self.shown_organisations() if o.source)]
+        cited = {r.source.doc for r in records}
+        return [s for sid, s in self.sources.items() if sid in cited]
+
+    def is_national(self, record: Any) -> bool:
+        """True when `record` was read from data/national/ (not overridden by the municipality)."""
+        return record.origin.doc.path.parent.resolve() == self.national_dir.resolve()
+
+    def helplines(self, topics: tuple[str, ...] | None = None) -> list[contacts.Contact]:
+        """National helplines for any of `topics` (default: the covered topics), in data order."""
+        wanted = set(self.municipality.topics if topics is None else topics)
+        return [c for c in self.with_role("helpline") if wanted & set(c.topics)]
+
     def glossary(self) -> list[definitions.Definition]:
         """Definitions of the covered topics (or of no topic), in Danish alphabetical order."""
         return sorted((d for d in self.definitions.values() if self.covers(d)), key=lambda d: danish_key(d.term))
@@ -109,8 +141,10 @@ class Collector:
     def load_folder(self, folder: Path, scope: str) -> None:
         for file in sorted(folder.glob("*.y*ml")):
             kind = file.stem
-            if kind not in KINDS or (scope == "national" and not KINDS[kind][0]):
-                allowed = [k for k, (national, _) in KINDS.items() if scope == "municipality" or national]
+            if kind not in KINDS or (scope == "national" and not KINDS[kind][0]) \
+                    or (scope == "municipality" and kind in NATIONAL_ONLY):
+                allowed = [k for k, (national, _) in KINDS.items()
+                           if (scope == "municipality" and k not in NATIONAL_ONLY) or (scope == "national" and national)]
                 guess = difflib.get_close_matches(kind, allowed, n=1, cutoff=0.6)
                 tip = f"Mente du \"{guess[0]}.yml\"?" if guess else \
                     f"Kendte filer: {', '.join(k + '.yml' for k in allowed)}."
@@ -208,8 +242,13 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = 
 
     orgs = dict(records["organisations"])
     orgs.update({o.id: o for o in the_municipality.organisations} if the_municipality else {})
+    ndoc = c.docs.get(("national", "national"))
+    settings = national.DEFAULT
+    if ndoc is not None and isinstance(ndoc.data, dict) and not ndoc.invalid:
+        settings = national.build(ndoc.data["national"], Origin(ndoc, ("national",)))
     ds = DataSet(
-        data_dir=Path(data_dir), municipality=the_municipality, sources=records["sources"],
+        data_dir=Path(data_dir), national_dir=Path(national_dir), national=settings,
+        municipality=the_municipality, sources=records["sources"],
         organisations=orgs, contacts=records["contacts"], definitions=records["definitions"],
         warning_signs=records["warning_signs"], caveat=caveat or "", legal=records["legal"],
         levels=levels, paths=paths, forms=records["forms"], communication=records["communication"],

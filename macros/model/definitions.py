@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .record import Origin, Source, visibility
+from .record import Origin, Source, Verified, unconfirmed, visibility
 
 KIND = "definitions"
 
@@ -20,6 +20,8 @@ class Definition:
     related: tuple[str, ...]
     topics: tuple[str, ...]
     visibility: str
+    unconfirmed: str | None
+    verified: Verified
     source: Source
     origin: Origin
 
@@ -32,4 +34,5 @@ def build(raw: dict, origin: Origin) -> Definition:
     """A Definition from a schema-valid mapping."""
     return Definition(raw["id"], raw["term"], raw.get("expansion"), raw["definition"],
                       tuple(raw.get("synonyms", ())), tuple(raw.get("related", ())),
-                      tuple(raw.get("topics", ())), visibility(raw), Source.of(raw["source"]), origin)
+                      tuple(raw.get("topics", ())), visibility(raw), unconfirmed(raw), Verified.of(raw["verified"]),
+                      Source.of(raw["source"]), origin)

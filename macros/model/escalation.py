@@ -66,6 +66,8 @@ class EscalationPath:
     intro: str | None
     start: str
     keywords: tuple[str, ...]
+    topics: tuple[str, ...]
+    example: bool
     visibility: str
     questions: tuple[Question, ...]
     outcomes: tuple[Outcome, ...]
@@ -111,8 +113,8 @@ def build_path(raw: dict, origin: Origin) -> EscalationPath:
                 tuple(o.get("legal", ())), o.get("note"), Origin(origin.doc, origin.path + ("outcomes", i)))
         for i, o in enumerate(raw["outcomes"]))
     return EscalationPath(raw["id"], raw["title"], raw["audience"], raw.get("intro"), raw["start"],
-                          tuple(raw.get("keywords", ())), visibility(raw), questions, outcomes,
-                          Source.of(raw["source"]), origin)
+                          tuple(raw.get("keywords", ())), tuple(raw.get("topics", ())), raw.get("example", False),
+                          visibility(raw), questions, outcomes, Source.of(raw["source"]), origin)
 
 
 def check_path(path: EscalationPath) -> list[Problem]:

@@ -1,27 +1,32 @@
-"""Legal basis: the rules the work rests on, in plain Danish."""
+"""Legal basis: the rules the work rests on, in plain Danish beside the law's own words."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
 from .problems import Problem
-from .record import Origin, Source, Verified, url_message, valid_url, visibility
+from .record import Origin, Source, Verified, unconfirmed, url_message, valid_url, visibility
 
 KIND = "legal"
 
 
 @dataclass(frozen=True)
 class LegalBasis:
-    """One rule: law, section, what it means, for whom, where to read it."""
+    """One rule: law, section, consolidated act, what it means, the law's own key sentence, where to read it."""
 
     id: str
     law: str
     section: str
+    act: str
     summary: str
+    quote: str
+    quote_from: str | None
     applies_to: str
     url: str
     keywords: tuple[str, ...]
+    topics: tuple[str, ...]
     visibility: str
+    unconfirmed: str | None
     verified: Verified
     source: Source
     origin: Origin
@@ -33,8 +38,9 @@ class LegalBasis:
 
 def build(raw: dict, origin: Origin) -> LegalBasis:
     """A LegalBasis from a schema-valid mapping."""
-    return LegalBasis(raw["id"], raw["law"], raw["section"], raw["summary"], raw["applies_to"], raw["url"],
-                      tuple(raw.get("keywords", ())), visibility(raw), Verified.of(raw["verified"]),
+    return LegalBasis(raw["id"], raw["law"], raw["section"], raw["act"], raw["summary"], raw["quote"],
+                      raw.get("quote_from"), raw["applies_to"], raw["url"], tuple(raw.get("keywords", ())),
+                      tuple(raw.get("topics", ())), visibility(raw), unconfirmed(raw), Verified.of(raw["verified"]),
                       Source.of(raw["source"]), origin)
 
 

@@ -14,6 +14,12 @@ from .record import Origin, Source, url_message, valid_url
 KIND = "municipality"
 TOPIC_NAMES = {"extremism": "ekstremisme og radikalisering", "social_control": "negativ social kontrol",
                "honour": "æresrelaterede konflikter"}
+TOPICS = tuple(TOPIC_NAMES)  # the three Barnets lov § 15, stk. 3 names, in the order the handbook shows them
+# Barnets lov § 15, stk. 3, in the law's own words where a rule's message cites it.
+LAW = "Barnets lov § 15, stk. 3"
+LAW_TOPICS = "et beredskab mod »negativ social kontrol, æresrelaterede konflikter og ekstremisme«"
+# Who may adopt the beredskab: the municipal council, whatever the municipality calls it.
+COUNCILS = ("kommunalbestyrelse", "byråd", "borgerrepræsentation")
 REVISION_WARNING_DAYS = 90
 
 # Brand colours when municipality.yml has none, or when its colour is too light for text.
@@ -59,9 +65,11 @@ class Municipality:
     meetings_steering: str
     url_intranet: str
     url_public: str
+    url_beredskab: str
     url_accessibility: str
     url_staff_page: str | None
     topics: tuple[str, ...]
+    covered_elsewhere: dict[str, str]  # topic -> the address of the municipality's separate plan for it
     review_days: int
     governance: Governance
     brand_primary: str | None
@@ -85,8 +93,9 @@ def build(raw: dict, origin: Origin) -> Municipality:
         id=raw["id"], name=raw["name"], team=raw["team"], anchoring=raw["anchoring"],
         description=raw.get("description"), organisations=orgs, coordinator=raw["coordinator"],
         meetings_team=raw["meetings"]["team"], meetings_steering=raw["meetings"]["steering"],
-        url_intranet=urls["intranet"], url_public=urls["public"], url_accessibility=urls["accessibility"],
-        url_staff_page=urls.get("staff_page"), topics=tuple(raw["topics"]),
+        url_intranet=urls["intranet"], url_public=urls["public"], url_beredskab=urls["beredskab"],
+        url_accessibility=urls["accessibility"], url_staff_page=urls.get("staff_page"), topics=tuple(raw["topics"]),
+        covered_elsewhere=dict(raw.get("covered_elsewhere", {})),
         review_days=raw.get("review_days", 180),
         governance=Governance(
             adopted_by=gov["adopted_by"], adopted_on=date.fromisoformat(gov["adopted_on"]),
@@ -99,22 +108,51 @@ def build(raw: dict, origin: Origin) -> Municipality:
     )
 
 
+def four_years_after(day: date) -> date:
+    """The same day four years later (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year + 4)
+    except ValueError:
+        return day.replace(year=day.year + 4, day=28)
+
+
 def check(m: Municipality, today: date, strict: bool) -> list[Problem]:
-    """URLs, revision dates and the example flag of the governance block."""
+    """URLs, what Barnets lov § 15, stk. 3 asks of the plan (topics, adoption, revision) and the example flag."""
     o, problems = m.origin, []
-    for key, url in (("intranet", m.url_intranet), ("public", m.url_public),
+    for key, url in (("intranet", m.url_intranet), ("public", m.url_public), ("beredskab", m.url_beredskab),
                      ("accessibility", m.url_accessibility), ("staff_page", m.url_staff_page)):
         if url and not valid_url(url):
             problems.append(o.problem(("urls", key), url_message(url)))
+    for topic, url in m.covered_elsewhere.items():
+        if topic in m.topics:
+            problems.append(o.problem(("covered_elsewhere", topic),
+                            f"{TOPIC_NAMES[topic]} står både under topics og under covered_elsewhere. Slet den ene: "
+                            "dækker beredskabet selv emnet, så fjern det fra covered_elsewhere."))
+        elif not valid_url(url):
+            problems.append(o.problem(("covered_elsewhere", topic), url_message(url)))
+    for topic in TOPICS:
+        if topic not in m.topics and topic not in m.covered_elsewhere:
+            problems.append(o.problem(("topics",),
+                            f"beredskabet dækker ikke {TOPIC_NAMES[topic]}. {LAW} kræver {LAW_TOPICS}. Tilføj "
+                            f"{topic} under topics, eller skriv under covered_elsewhere, hvor kommunens særskilte "
+                            f"plan for emnet findes (fx {topic}: https://kommune.dk/plan).",
+                            "error" if strict else "warning"))
     gov = m.governance
+    if not any(council in gov.adopted_by.lower() for council in COUNCILS):
+        problems.append(o.problem(("governance", "adopted_by"),
+                        f"\"{gov.adopted_by}\" er ikke en kommunalbestyrelse. {LAW}: beredskabet skal »vedtages af "
+                        f"kommunalbestyrelsen«. Skriv fx \"Byrådet i {m.name}\" eller \"Kommunalbestyrelsen i "
+                        f"{m.name}\".", "warning"))
     if gov.adopted_on > today:
         problems.append(o.problem(("governance", "adopted_on"),
                         f"vedtagelsesdatoen {gov.adopted_on} ligger i fremtiden. Skriv den dato, "
                         "beredskabet blev vedtaget."))
-    if (gov.next_revision - gov.adopted_on).days > 4 * 366:
+    latest = four_years_after(gov.adopted_on)
+    if gov.next_revision > latest:
         problems.append(o.problem(("governance", "next_revision"),
                         f"næste revision {gov.next_revision} ligger mere end fire år efter vedtagelsen "
-                        f"{gov.adopted_on}. Barnets lov § 15, stk. 3 kræver revision mindst hvert fjerde år."))
+                        f"{gov.adopted_on}. {LAW}: beredskabet skal revideres »som minimum hvert fjerde år«. "
+                        f"Sæt next_revision til senest {latest}."))
     days_left = (gov.next_revision - today).days
     if days_left < 0:
         problems.append(o.problem(("governance", "next_revision"),

@@ -1,9 +1,9 @@
-"""Organisations: the national bodies (police, hotline, agencies) contacts belong to."""
+"""Organisations: the bodies contacts belong to, national (police, centres, helplines) and the municipality's own."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .record import Origin
+from .record import Origin, Source, Verified, unconfirmed
 
 KIND = "organisations"
 
@@ -17,6 +17,12 @@ class Organisation:
     short: str | None
     member: bool
     origin: Origin
+    description: str | None = None
+    formerly: tuple[str, ...] = ()
+    url: str | None = None
+    unconfirmed: str | None = None
+    verified: Verified | None = None  # national organisations; the municipality's own share municipality.yml's
+    source: Source | None = None
 
     @property
     def label(self) -> str:
@@ -24,5 +30,7 @@ class Organisation:
 
 
 def build(raw: dict, origin: Origin) -> Organisation:
-    """An Organisation from a schema-valid mapping."""
-    return Organisation(raw["id"], raw["name"], raw.get("short"), raw.get("member", False), origin)
+    """An Organisation from a schema-valid mapping of organisations.yml."""
+    return Organisation(raw["id"], raw["name"], raw.get("short"), False, origin, raw.get("description"),
+                        tuple(raw.get("formerly", ())), raw.get("url"), unconfirmed(raw),
+                        Verified.of(raw["verified"]), Source.of(raw["source"]))

@@ -54,6 +54,11 @@ class Verified:
         return cls(date.fromisoformat(raw["on"]), raw["by"])
 
 
+def unconfirmed(raw: dict) -> str | None:
+    """What the sources could not confirm about a record, if its data says so."""
+    return raw.get("unconfirmed")
+
+
 def visibility(raw: dict) -> str:
     """A record's visibility; a record that says nothing is internal."""
     return raw.get("visibility", "internal")

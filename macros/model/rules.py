@@ -1,4 +1,5 @@
-"""The rules that need more than one record: references between files, required roles, team members."""
+"""The rules that need more than one record: references between files, required roles, team members, a helpline
+for every covered topic, and how fresh and how certain the national facts are."""
 from __future__ import annotations
 
 import difflib
@@ -12,7 +13,7 @@ if TYPE_CHECKING:  # the data set imports this module to run the rules
     from .dataset import Collector, DataSet
 
 REQUIRED_ROLES = {
-    "emergency": "112 (alarmcentralen)", "police": "politiet på 114", "hotline": "den nationale hotline",
+    "emergency": "112 (alarmcentralen)", "police": "politiet på 114",
     "citizen_under_18": "en kontakt for borgerhenvendelser om personer under 18 år (SSP)",
     "citizen_adult": "en kontakt for borgerhenvendelser om voksne (lokalpolitiet)",
 }
@@ -45,7 +46,8 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
         out.extend(municipality.logo_problems(m, ds.data_dir))
 
     for contact in ds.contacts.values():
-        out.extend(contacts.check(contact, ds.today, review_days, strict))
+        # A national contact is kept fresh by infohus itself (the national rule below), not by the coordinator.
+        out.extend(contacts.check(contact, ds.today, None if ds.is_national(contact) else review_days, strict))
         if m:  # the municipality's own organisations are unknown while municipality.yml is broken
             ref(contact.origin, ("organisation",), contact.organisation, "organisations", ds.organisations,
                 "organisationerne (municipality.yml eller national/organisations.yml)")
@@ -65,6 +67,14 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
             out.append(Problem(c.display(ds.data_dir / "contacts.yml"), 1, "contacts",
                                f"der mangler {what}. Giv en kontakt rollen {role} under roles."))
 
+    if m and "contacts" not in c.unreadable:
+        out.extend(_helplines(ds, c))
+    if m:  # which facts are shown depends on the topics in municipality.yml
+        out.extend(_certainty(ds))
+    for org in ds.organisations.values():
+        if org.source:
+            ref(org.origin, ("source", "doc"), org.source.doc, "sources", source_ids, "sources.yml")
+
     for definition in ds.definitions.values():
         for i, related in enumerate(definition.related):
             ref(definition.origin, ("related", i), related, "definitions", ds.definitions, "ordlisten")
@@ -74,6 +84,14 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
         out.append(Problem(c.display(ds.data_dir / "warning_signs.yml"), 1, "caveat",
                            "forbeholdet mangler. Skriv under caveat, at tegnene ikke er en tjekliste."))
 
+    examples = [(p, f"vejen \"{p.title}\"") for p in ds.paths.values() if p.example] + \
+        [(card, f"handlekortet \"{card.title}\"") for card in ds.cards.values() if card.example]
+    if m:  # an example of a topic the municipality does not cover is never shown, so it is no one's concern
+        examples = [(record, what) for record, what in examples if ds.covers(record)]
+    for record, what in examples:
+        out.append(record.origin.problem(("example",), f"{what} er et eksempel. Tilpas til kommunens egen plan, og "
+                                         "slet linjen \"example: true\" før udgivelse.",
+                                         "error" if strict else "warning"))
     for path in ds.paths.values():
         out.extend(escalation.check_path(path))
         for outcome in path.outcomes:
@@ -102,4 +120,54 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
         elif card.outcome:
             out.append(card.origin.problem(("outcome",), "outcome kræver path. Skriv hvilken vej udfaldet "
                                            "hører til under path."))
+    return out
+
+
+def _helplines(ds: DataSet, c: Collector) -> list[Problem]:
+    """Every covered topic has a public national helpline with a number, and every helpline says its topics."""
+    out = []
+    for contact in ds.with_role("helpline"):
+        if not contact.topics:
+            out.append(contact.origin.problem(("roles",), f"\"{contact.name}\" har rollen helpline, men ingen "
+                                              "topics. Skriv under topics, hvilke emner linjen hjælper med."))
+    for topic in ds.municipality.topics:
+        if not any(h.public and h.public_phones for h in ds.helplines((topic,))):
+            out.append(Problem(c.display(ds.data_dir / "contacts.yml"), 1, "contacts",
+                               f"der er ingen offentlig rådgivningslinje med telefonnummer for "
+                               f"{municipality.TOPIC_NAMES[topic]}, så borgersiden og handlekortene kan ikke vise "
+                               f"en. Giv en kontakt rollen helpline, topics: [{topic}] og visibility: public "
+                               "(se data/national/contacts.yml)."))
+    return out
+
+
+def _certainty(ds: DataSet) -> list[Problem]:
+    """Warnings for facts the sources could not confirm, and for national facts not checked for too long."""
+    out = []
+    limit = ds.national.review_days
+    if ds.national.unconfirmed:
+        out.append(ds.national.origin.problem(("unconfirmed",), f"ikke bekræftet i kilderne: "
+                                              f"{ds.national.unconfirmed} Opdatér infohus, når det er tjekket.",
+                                              "warning"))
+    if ds.national.source:
+        ref_source = ds.national.source.doc
+        if ref_source not in ds.sources:
+            out.append(ds.national.origin.problem(("source", "doc"), f"\"{ref_source}\" findes ikke i sources.yml. "
+                                                  "Brug et id fra sources.yml."))
+    # Only what the municipality's outputs show: a fact of a topic it does not cover is not its concern.
+    records = [*ds.shown_contacts(), *filter(ds.covers, (*ds.legal.values(), *ds.definitions.values())),
+               *(o for o in ds.shown_organisations() if o.verified)]
+    for record in records:
+        national = ds.is_national(record)
+        update = " Det er en national oplysning: opdatér infohus, når den er tjekket." if national else ""
+        if record.unconfirmed:
+            out.append(record.origin.problem(("unconfirmed",), f"ikke bekræftet i kilderne: {record.unconfirmed} "
+                                             f"Tjek det, og slet linjen unconfirmed.{update}", "warning"))
+        age = (ds.today - record.verified.on).days
+        if age < 0 and not isinstance(record, (contacts.Contact, legal.LegalBasis)):  # those two say it themselves
+            out.append(record.origin.problem(("verified", "on"), f"datoen {record.verified.on} ligger i fremtiden. "
+                                             "Skriv den dato, oplysningen faktisk blev tjekket."))
+        elif national and age > limit:
+            out.append(record.origin.problem(("verified", "on"), f"den nationale oplysning blev sidst tjekket "
+                                             f"{record.verified.on} ({age} dage siden; grænsen er {limit} dage). "
+                                             "Opdatér infohus, så de nationale oplysninger er nye.", "warning"))
     return out
