@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from settings import RUNS  # noqa: E402
+from settings import RUNS, TODAY  # noqa: E402
 DATA = ROOT / "data" / "hjoerring"
 PAGES = (("citizen page (da)", "public/"), ("citizen page (en)", "public/en/"),
          ("handbook start page (Material)", "intranet/"))
@@ -51,7 +51,7 @@ def rows(tmp: Path) -> Iterator[tuple[str, str, str]]:
     from support import web
 
     out = tmp / "citizen-bench"
-    os.environ.setdefault("INFOHUS_TODAY", "2026-11-21")
+    os.environ.setdefault("INFOHUS_TODAY", TODAY)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     with contextlib.redirect_stdout(io.StringIO()):  # the build's example-people warnings are not a result
         code = main(["build", "--data", str(DATA), "--out", str(out)])

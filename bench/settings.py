@@ -9,4 +9,4 @@ import os
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 RUNS = 1 if QUICK else max(1, int(os.environ.get("BENCH_RUNS", "5")))
-TODAY = "2026-11-21"
+TODAY = "2026-12-01"

@@ -10,7 +10,7 @@ from macros.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data" / "hjoerring"
-TODAY = "2026-11-21"
+TODAY = "2026-12-01"
 # Every municipality in data/: the generic quality checks of each output run over all of them.
 MUNICIPALITIES = {"hjoerring": DEFAULT_DATA, "halsnaes": ROOT / "data" / "halsnaes"}
 

@@ -80,8 +80,8 @@ def assert_in_order(text: str, parts: list[str]) -> None:
 
 
 def make_fresh(folder: Path) -> Path:
-    """Turn a data copy releasable: no example people, no example adoption (all verified 2026-11-01)."""
-    for name in ("contacts.yml", "municipality.yml"):
+    """Turn a data copy releasable: no example people, adoption, paths or cards (all verified 2026-11-01)."""
+    for name in ("contacts.yml", "municipality.yml", "escalation.yml", "cards.yml"):
         path = folder / name
         text = path.read_text(encoding="utf-8")
         assert "    example: true\n" in text
@@ -122,7 +122,7 @@ def test_every_card_shows_its_numbers_steps_and_contacts_with_danish_letters_int
     for view in views:
         text = pdf_text(folder / view.pdf_name)
         parts = [view.card.title, view.card.audience, view.emergency.phones[0].display,
-                 view.police.phones[0].display, view.hotline.phones[0].display]
+                 view.police.phones[0].display, *(h.phones[0].display for h in view.helplines)]
         parts += list(view.outcome.actions) if view.outcome else [d.text for d in view.decisions]
         assert_in_order(text, parts)
         for contact in view.contacts:
@@ -170,19 +170,37 @@ def test_cards_from_example_people_carry_the_kladde_watermark(built_cards, tmp_p
 
 # --- what each card says ---------------------------------------------------------------------------
 
-def test_the_default_data_has_the_five_cards_the_issue_asks_for(default_views):
-    assert [v.id for v in default_views] == ["under-18", "voksen", "akut", "borger", "team"]
-    assert [v.kind for v in default_views] == ["actions", "actions", "actions", "decisions", "contacts"]
+def test_the_default_data_has_the_cards_of_its_plan_and_for_the_two_other_topics(default_views):
+    assert [v.id for v in default_views] == ["under-18", "voksen", "akut", "borger", "team", "nsk", "udrejse"]
+    assert [v.kind for v in default_views] == ["actions", "actions", "actions", "decisions", "contacts",
+                                              "actions", "actions"]
 
 
-@pytest.mark.parametrize("card_id", ["under-18", "voksen", "akut", "borger", "team"])
+# The national band of each card: the helplines of its topics after 112 and 114.
+BANDS = {
+    "under-18": ["41 74 90 90", "Hotline mod radikalisering, alle dage kl. 08–22"],
+    "voksen": ["41 74 90 90", "Hotline mod radikalisering, alle dage kl. 08–22"],
+    "akut": ["41 74 90 90", "Hotline mod radikalisering, alle dage kl. 08–22"],
+    "borger": ["41 74 90 90", "Hotline mod radikalisering, alle dage kl. 08–22"],
+    "team": ["41 74 90 90", "Hotline mod radikalisering, alle dage kl. 08–22"],
+    "nsk": ["70 27 76 66", "RED Rådgivning, anonymt", "116 111", "BørneTelefonen, døgnet rundt",
+            "+45 33 92 11 12", "Udenrigsministeriets Borgerservice, døgnet rundt"],
+    "udrejse": ["70 27 76 66", "RED Rådgivning, anonymt", "116 111", "BørneTelefonen, døgnet rundt",
+                "+45 33 92 11 12", "Udenrigsministeriets Borgerservice, døgnet rundt"],
+}
+
+
+@pytest.mark.parametrize("card_id", list(BANDS))
 def test_card_shows_title_steps_contacts_numbers_qr_address_and_document_control(cards_dir, default_views,
                                                                                  card_id):
     view = next(v for v in default_views if v.id == card_id)
     text = pdf_text(cards_dir / view.pdf_name)
-    expected = [view.card.title, view.card.audience, "112", "Akut fare for liv eller helbred", "114",
-                "41 74 90 90", "Den nationale hotline mod radikalisering, alle dage kl. 08–22"]
+    expected = [view.card.title, view.card.audience, "112", "Akut fare for liv eller helbred", "114", *BANDS[card_id]]
     assert_in_order(text, expected)
+    if card_id in ("nsk", "udrejse"):  # a card about social control or honour never shows the extremism hotline
+        assert "41 74 90 90" not in text and "Hotline mod radikalisering" not in text
+    else:
+        assert "70 27 76 66" not in text and "116 111" not in text
     if view.kind == "actions":
         assert "SÅDAN GØR DU" in text
         assert_in_order(text, list(view.outcome.actions))
@@ -201,7 +219,10 @@ def test_cards_keep_danish_letters(cards_dir):
     for word in ("år?", "Orientér din nærmeste leder", "Børne- og Familieafdelingen", "SÆH", "SÅDAN GØR DU",
                  "Infohus Hjørring", "mandag–fredag kl. 08–15"):
         assert word in under_18
-    assert "Udlændingestyrelsen – kommunernes indberetningspligt" in pdf_text(cards_dir / "voksen.pdf")
+    udrejse = pdf_text(cards_dir / "udrejse.pdf")
+    for word in ("Udenrigsministeriets Borgerservice", "Børne- og Familieafdelingen", "Sikkerhedskonsulenterne (MÆRK)",
+                 "Få råd hos sikkerhedskonsulenterne"):
+        assert word in udrejse
 
 
 def test_team_card_lists_every_member_with_number_unit_and_email(cards_dir, default_views):
@@ -277,7 +298,7 @@ def test_crop_marks_sit_on_the_cut_lines(cards_dir, tmp_path):
 def test_cards_from_fresh_real_contacts_have_no_watermark(data_copy, tmp_path):
     out = build(make_fresh(data_copy), tmp_path / "kort")
     pdfs = sorted(out.glob("*.pdf"))
-    assert len(pdfs) == 6
+    assert len(pdfs) == 8
     for pdf in pdfs:
         assert "KLADDE" not in pdf_text(pdf), pdf.name
         assert watermark_share(pdf, tmp_path) == 0, pdf.name

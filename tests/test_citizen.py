@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TODAY
 from macros.citizen import text as citizen_text
 from macros.citizen.page import build_public
 from macros.model.contacts import DAYS, Hours
@@ -145,7 +146,9 @@ def test_every_phone_number_is_a_tel_link_that_dials_what_it_shows(built_site, n
     assert len(links) >= 4
     for link in links:
         shown = re.sub(r"\D", "", link.text())
-        assert link.attrs["href"] in (f"tel:{shown}", f"tel:+45{shown}"), (link.attrs["href"], link.text())
+        written_plus = "+" in link.text()  # "+45 33 92 11 12" dials exactly what it shows
+        assert link.attrs["href"] in ((f"tel:+{shown}",) if written_plus else (f"tel:{shown}", f"tel:+45{shown}")), \
+            (link.attrs["href"], link.text())
 
 
 def test_the_key_numbers_are_on_both_pages_and_the_embed(built_site):
@@ -154,20 +157,50 @@ def test_the_key_numbers_are_on_both_pages_and_the_embed(built_site):
         assert {"tel:112", "tel:114", "tel:+4541749090", "tel:+4572333333"} <= hrefs, name
 
 
+HOTLINE_PAGE = "https://stopekstremisme.dk/er-du-bekymret-1/her-kan-du-henvende-dig"
+
+
+def _helpline_cards(site: Path, name: str) -> list[str]:
+    cards = parse(read(site, name)).find_all("section", class_="ih-citizen__card ih-citizen__card--helpline")
+    return [" ".join(card.text().split()) for card in cards]
+
+
 def test_hotline_shows_number_hours_web_address_and_anonymity(built_site):
-    da = parse(read(built_site, "index.html")).find_all("section", class_="ih-citizen__card ih-citizen__card--hotline")[0]
+    doc = parse(read(built_site, "index.html"))
+    da = doc.find_all("section", class_="ih-citizen__card ih-citizen__card--helpline")[0]
     text = " ".join(da.text().split())
-    assert "Den nationale hotline mod radikalisering" in text
+    assert "Hotline mod radikalisering" in text
     assert "41 74 90 90" in text and "Åben alle dage kl. 08–22." in text and "Du kan være anonym." in text
-    assert da.find_all("a", href="https://www.antiradikalisering.dk")
-    en = parse(read(built_site, "en/index.html")).find_all("section", class_="ih-citizen__card ih-citizen__card--hotline")[0]
+    assert da.find_all("a", href=HOTLINE_PAGE)
+    en = parse(read(built_site, "en/index.html")).find_all("section", class_="ih-citizen__card ih-citizen__card--helpline")[0]
     text = " ".join(en.text().split())
+    assert "Helps with radicalisation and extremism." in text
     assert "Open every day 08:00–22:00." in text and "You can stay anonymous." in text
-    assert en.find_all("a", href="https://www.antiradikalisering.dk")
+    assert en.find_all("a", href=HOTLINE_PAGE)
+
+
+@pytest.mark.parametrize("municipality", ["hjoerring", "halsnaes"])
+def test_each_covered_topic_shows_its_helplines_as_prominently_as_the_hotline(built_sites, municipality):
+    site = built_sites[municipality]
+    cards = _helpline_cards(site, "index.html")
+    named = {name: next((c for c in cards if c.startswith(name)), None)
+             for name in ("Hotline mod radikalisering", "RED Rådgivning", "BørneTelefonen",
+                          "Udenrigsministeriets Borgerservice")}
+    assert all(named.values()), named
+    assert "70 27 76 66" in named["RED Rådgivning"] and "negativ social kontrol og æresrelaterede konflikter" \
+        in named["RED Rådgivning"] and "Du kan være anonym." in named["RED Rådgivning"]
+    assert "116 111" in named["BørneTelefonen"] and "døgnet rundt" in named["BørneTelefonen"]
+    assert "+45 33 92 11 12" in named["Udenrigsministeriets Borgerservice"]
+    english = _helpline_cards(site, "en/index.html")
+    assert any("RED Rådgivning" in c and "Helps with negative social control and honour-related conflicts." in c
+               for c in english)
+    # 112 stays first on the page, before every helpline.
+    html = read(site, "index.html")
+    assert html.index('href="tel:112"') < html.index('href="tel:+4570277666"')
 
 
 def test_the_local_contact_is_the_public_function_and_no_internal_person(built_site, monkeypatch):
-    monkeypatch.setenv("INFOHUS_TODAY", "2026-11-21")
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
     ds, _ = load_dataset(ROOT / "data" / "hjoerring")
     card = parse(read(built_site, "index.html")).find_all("section", class_="ih-citizen__card ih-citizen__card--local")
     text = " ".join(card[0].text().split())
@@ -191,38 +224,45 @@ def test_danish_page_has_the_sections_a_worried_citizen_needs(built_site):
         assert heading in text
     assert "erstatter ikke din underretningspligt" in text
     assert "Tegnene er ikke en tjekliste." in text
-    assert "Sidst opdateret 20. november 2026." in text
+    assert "Sidst opdateret 1. december 2026." in text
 
 
 def test_professionals_are_pointed_to_the_duty_to_notify_from_the_data(built_site):
     doc = parse(read(built_site, "index.html"))
-    link = doc.find_all("a", href="https://www.retsinformation.dk/eli/lta/2023/721")
+    link = doc.find_all("a", href="https://www.retsinformation.dk/eli/lta/2025/282")
     assert link and link[0].text() == "Barnets lov § 133"
 
 
 def test_only_public_signs_of_covered_topics_are_shown(built_site, monkeypatch):
-    monkeypatch.setenv("INFOHUS_TODAY", "2026-11-21")
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
     ds, _ = load_dataset(ROOT / "data" / "hjoerring")
     page = " ".join(read(built_site, "index.html").split())
+    covered = ds.municipality.topics
     shown = [s for s in ds.warning_signs.values() if " ".join(s.text.split()) in page]
-    assert shown and all(s.visibility == "public" and s.kind == "sign" and s.topic == "extremism" for s in shown)
+    assert shown and all(s.visibility == "public" and s.kind == "sign" and s.topic in covered for s in shown)
     assert len(shown) == sum(1 for s in ds.warning_signs.values()
-                             if s.visibility == "public" and s.kind == "sign" and s.topic == "extremism")
+                             if s.visibility == "public" and s.kind == "sign" and s.topic in covered)
+    assert {s.topic for s in shown} == set(covered)
 
 
-def test_topics_the_municipality_does_not_cover_are_never_mentioned(built_site):
+ALL_TOPICS = "topics: [extremism, social_control, honour]"
+
+
+def test_topics_the_municipality_does_not_cover_are_never_mentioned(data_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
+    site = build_variant(data_copy, tmp_path, lambda f: replace_in(f / "municipality.yml", ALL_TOPICS,
+                                                                    "topics: [extremism]"))
     strings = [citizen_text.STRINGS[lang][key] for lang in citizen_text.LANGUAGES
                for topic in ("social_control", "honour") for key in citizen_text.TOPIC_KEYS[topic]]
     for name in (*PAGES, "embed.html", "contacts.json"):
-        text = read(built_site, name).lower()
+        text = read(site, name).lower()
         assert not [w for w in UNCOVERED if w in text], name
         assert not [s for s in strings if s.split("{")[0].lower() in text], name
+        assert not [n for n in ("70 27 76 66", "116 111", "33 92 11 12") if n in text], name
 
 
-def test_negative_control_covered_topics_are_mentioned(data_copy, tmp_path, monkeypatch):
-    monkeypatch.setenv("INFOHUS_TODAY", "2026-11-21")
-    site = build_variant(data_copy, tmp_path, lambda f: replace_in(
-        f / "municipality.yml", "topics: [extremism]", "topics: [extremism, social_control, honour]"))
+def test_negative_control_covered_topics_are_mentioned(built_site):
+    site = built_site
     da, en = read(site, "index.html"), read(site, "en/index.html")
     assert "Bekymret for radikalisering og ekstremisme, negativ social kontrol eller æresrelaterede konflikter?" in da
     assert "Worried about radicalisation and extremism, negative social control or honour-related conflicts?" in en
@@ -238,7 +278,7 @@ def test_pages_declare_their_language_and_mark_danish_names_on_the_english_page(
     assert da.find_all("html")[0].attrs["lang"] == "da" and en.find_all("html")[0].attrs["lang"] == "en"
     danish_spans = [n.text() for n in en.find_all("span") if n.attrs.get("lang") == "da"]
     assert "Infohus Hjørring" in danish_spans and "Hjørring Kommune" in danish_spans
-    assert "Den nationale hotline mod radikalisering" in danish_spans
+    assert "Hotline mod radikalisering" in danish_spans and "RED Rådgivning" in danish_spans
 
 
 def test_english_page_has_no_unmarked_danish(built_site):
@@ -247,7 +287,7 @@ def test_english_page_has_no_unmarked_danish(built_site):
     english = " ".join(body.text(lambda n: is_code(n) or n.attrs.get("lang") == "da").split())
     for danish in ("mandag", "alle dage", " kl. ", "Ring ", "Åben", "Sidst opdateret", "Tilgængelighed"):
         assert danish not in english
-    assert "Open Monday–Friday 08:00–15:00." in english and "Last updated 20 November 2026." in english
+    assert "Open Monday–Friday 08:00–15:00." in english and "Last updated 1 December 2026." in english
 
 
 def test_language_switch_links_each_page_to_the_other(built_site):
@@ -301,16 +341,21 @@ def _json_ld(html: str) -> dict:
     return json.loads(script.text())
 
 
-def test_json_ld_describes_the_municipality_and_the_hotline(built_site):
+def test_json_ld_describes_the_municipality_and_the_helplines(built_site):
     for name in PAGES:
         graph = _json_ld(read(built_site, name))["@graph"]
-        assert [g["@type"] for g in graph] == ["GovernmentOrganization", "GovernmentOrganization"]
-        municipality, hotline = graph
+        assert [g["@type"] for g in graph] == ["GovernmentOrganization"] + ["Organization"] * 4
+        municipality, hotline, red, children, foreign = graph
         assert municipality["name"] == "Hjørring Kommune"
         assert municipality["contactPoint"][0]["name"] == "Infohus Hjørring"
         assert municipality["contactPoint"][0]["telephone"] == "+4572333333"
+        assert [red["name"], children["name"], foreign["name"]] == \
+            ["RED Rådgivning", "BørneTelefonen", "Udenrigsministeriets Borgerservice"]
+        assert red["contactPoint"][0]["telephone"] == "+4570277666"
+        assert children["contactPoint"][0]["telephone"] == "116111"
+        assert foreign["contactPoint"][0]["telephone"] == "+4533921112"
         point = hotline["contactPoint"][0]
-        assert point["telephone"] == "+4541749090" and hotline["url"] == "https://www.antiradikalisering.dk"
+        assert point["telephone"] == "+4541749090" and hotline["url"] == HOTLINE_PAGE
         assert point["hoursAvailable"] == [{"@type": "OpeningHoursSpecification",
                                             "dayOfWeek": ["Monday", "Tuesday", "Wednesday", "Thursday",
                                                           "Friday", "Saturday", "Sunday"],
@@ -318,7 +363,7 @@ def test_json_ld_describes_the_municipality_and_the_hotline(built_site):
 
 
 def test_json_ld_and_page_escape_markup_in_the_data(data_copy, tmp_path, monkeypatch):
-    monkeypatch.setenv("INFOHUS_TODAY", "2026-11-21")
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
     evil = '</script><script>alert("x")</script><!-- & Infohus'
     assert "</script>" in json.dumps(evil), "negative control: naive JSON would end the <script> element"
     site = build_variant(data_copy, tmp_path, lambda f: replace_in(
@@ -335,13 +380,13 @@ def test_json_ld_and_page_escape_markup_in_the_data(data_copy, tmp_path, monkeyp
 
 
 def test_contacts_json_lists_exactly_the_public_contacts_with_public_fields(built_site, monkeypatch):
-    monkeypatch.setenv("INFOHUS_TODAY", "2026-11-21")
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
     ds, _ = load_dataset(ROOT / "data" / "hjoerring")
     data = json.loads(read(built_site, "contacts.json"))
-    assert data["municipality"] == "Hjørring Kommune" and data["updated"] == "2026-11-20"
+    assert data["municipality"] == "Hjørring Kommune" and data["updated"] == "2026-12-01"
     assert [c["id"] for c in data["contacts"]] == [c.id for c in ds.contacts.values() if c.public]
     kinds = {c["id"]: c["kind"] for c in data["contacts"]}
-    assert kinds["alarm-112"] == "emergency" and kinds["hotline"] == "hotline"
+    assert kinds["alarm-112"] == "emergency" and kinds["hotline"] == "helpline" and kinds["red-raadgivning"] == "helpline"
     assert kinds["infohus-hjoerring"] == "local"
     for contact in data["contacts"]:
         assert not {"internal_note", "verified", "source", "example", "organisation", "roles"} & set(contact)
@@ -370,7 +415,7 @@ def test_embed_is_a_self_contained_fragment_with_scoped_classes(built_site):
 # --- the gate ------------------------------------------------------------------------------------------
 
 def test_an_internal_112_stops_the_public_build_with_the_fix(data_copy, tmp_path, monkeypatch):
-    monkeypatch.setenv("INFOHUS_TODAY", "2026-11-21")
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
     contacts = data_copy / "contacts.yml"
     contacts.write_text(contacts.read_text(encoding="utf-8") + """
   - id: alarm-112
@@ -396,7 +441,7 @@ def test_an_internal_112_stops_the_public_build_with_the_fix(data_copy, tmp_path
 
 
 def test_no_public_local_contact_stops_the_public_build(data_copy, tmp_path, monkeypatch):
-    monkeypatch.setenv("INFOHUS_TODAY", "2026-11-21")
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
     replace_in(data_copy / "contacts.yml", "    visibility: public\n", "    visibility: internal\n")
     ds, _ = load_dataset(data_copy)
     with pytest.raises(DataError, match="ingen lokal indgang"):
@@ -404,7 +449,7 @@ def test_no_public_local_contact_stops_the_public_build(data_copy, tmp_path, mon
 
 
 def test_an_internal_phone_of_a_public_contact_is_left_out(data_copy, tmp_path, monkeypatch):
-    monkeypatch.setenv("INFOHUS_TODAY", "2026-11-21")
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
     site = build_variant(data_copy, tmp_path, lambda f: replace_in(
         f / "contacts.yml", '''        label: Hovednummer (eksempel)
     email: eksempel.infohus''', '''        label: Hovednummer (eksempel)

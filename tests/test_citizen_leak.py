@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import MUNICIPALITIES
+from conftest import MUNICIPALITIES, TODAY
 from macros.citizen.page import build_public
 from macros.citizen.view import public_view
 from macros.common.dates import date_text
@@ -161,6 +161,8 @@ def plant(data_root: Path) -> Planter:
                 if inner in MUNICIPALITY_PUBLIC:
                     return value
                 return planter.text_leaf(value, name, inner, where)
+            if kind == "national":  # one object of settings, none of them public
+                return planter.text_leaf(value, name, path[1:], where)
             if kind == "warning_signs" and path == ("caveat",):
                 return planter.marker(where)
             list_key, index = path[0], path[1] if len(path) > 1 else None
@@ -213,8 +215,8 @@ def _rename(planter: Planter, kind: str, value: str, name: str | None, path: tup
     """The marker id for an id or id reference to an internal record; other values unchanged."""
     if name != "id":
         return value
-    if kind == "municipality":
-        scope, rel = "municipality", _relative(path, path[:1])
+    if kind in ("municipality", "national"):  # one object each, not a list of records
+        scope, rel = kind, _relative(path, path[:1])
     else:
         scope, rel = path[0], _relative(path, path[:2])
     if rel == ("id",) and (kind == "municipality" or len(path) == 3):
@@ -256,7 +258,7 @@ def planted(request, tmp_path_factory):
     planter = plant(data_root)
     out = base / "out"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("INFOHUS_TODAY", "2026-11-21")
+        mp.setenv("INFOHUS_TODAY", TODAY)
         code = main(["build", "--data", str(data_root / name), "--out", str(out)])
     assert code == 0, f"infohus build failed on the planted data of {name}"
     return planter, data_root / name, out
@@ -269,7 +271,7 @@ def _files(folder: Path) -> dict[str, str]:
 
 def test_planted_data_is_valid_and_markers_reach_the_records(planted, monkeypatch):
     planter, data_dir, _ = planted
-    monkeypatch.setenv("INFOHUS_TODAY", "2026-11-21")
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
     ds, problems = load_dataset(data_dir)
     assert ds is not None and not errors(problems), "\n".join(map(str, errors(problems)))
     national = data_dir.parent / "national"
@@ -313,7 +315,7 @@ def test_negative_control_markers_do_reach_the_handbook(planted):
 def test_negative_control_the_same_record_made_public_does_reach_the_page(planted, tmp_path, monkeypatch):
     """The visibility gate, not the shape of the markers, is what keeps them off the page."""
     planter, data_dir, _ = planted
-    monkeypatch.setenv("INFOHUS_TODAY", "2026-11-21")
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
     copy = tmp_path / "data"
     shutil.copytree(data_dir.parent, copy)
     contacts_file = copy / data_dir.name / "contacts.yml"
@@ -334,7 +336,7 @@ def test_negative_control_the_same_record_made_public_does_reach_the_page(plante
 
 def test_public_site_still_shows_the_public_facts_after_planting(planted, monkeypatch):
     _, data_dir, out = planted
-    monkeypatch.setenv("INFOHUS_TODAY", "2026-11-21")
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
     ds, _ = load_dataset(MUNICIPALITIES[data_dir.name])  # the unplanted data: what the page must still say
     page = (out / "public" / "index.html").read_text(encoding="utf-8")
     for fact in ("tel:112", "tel:114", "tel:+4541749090", "41 74 90 90", ds.municipality.name):

@@ -26,7 +26,6 @@ QUERIES = [
     ("radikaliseret", "ordliste/"),                 # a synonym: no stemming in the index
     ("ekstremisme", "ordliste/"),
     ("højreekstremisme", "ordliste/"),              # a synonym of Ekstremisme
-    ("tvangsægteskab", "fra-bekymring-til-handling/"),  # not covered in Hjørring: routed on in the guide
     ("hvem ringer jeg til", "kontakter/"),
     ("hvem skal jeg kontakte", "kontakter/"),
     ("hvad gør jeg", "fra-bekymring-til-handling/"),
@@ -39,7 +38,6 @@ QUERIES = [
     ("skærpet underretningspligt", "lovgrundlag/"),
     ("tavshedspligt", "lovgrundlag/"),
     ("dele oplysninger", "lovgrundlag/"),
-    ("opholdstilladelse", "lovgrundlag/"),
     ("persondata", "lovgrundlag/"),
     ("barnets lov", "lovgrundlag/"),
     ("propaganda", "bekymringstegn/"),
@@ -62,6 +60,26 @@ QUERIES = [
     ("anonym registrering", "skemaer/"),
     ("revision", "om-haandbogen/"),
     ("styregruppe", "om-haandbogen/"),
+    # Negative social control and honour-related conflicts, which the default data now covers, in staff wording.
+    ("negativ social kontrol", "ordliste/"),
+    ("tvangsægteskab", "ordliste/"),
+    ("genopdragelsesrejse", "ordliste/"),
+    ("æresdrab", "ordliste/"),
+    ("må jeg sige det til forældrene", "fra-bekymring-til-handling/"),
+    ("pige skal sendes på ferie i hjemlandet", "fra-bekymring-til-handling/"),
+    ("ung bange for familien", "fra-bekymring-til-handling/"),
+    ("må ikke have venner", "bekymringstegn/"),
+    ("mobilen bliver tjekket", "bekymringstegn/"),
+    ("bange for at gå hjem", "fra-bekymring-til-handling/"),
+    ("skal giftes", "fra-bekymring-til-handling/"),
+    ("sikkerhedskonsulent", "kontakter/"),
+    ("RED", "kontakter/"),
+    ("BørneTelefonen", "kontakter/"),
+    ("Udenrigsministeriet", "kontakter/"),
+    ("psykisk vold", "lovgrundlag/"),
+    ("avis ringer", "kommunikation/"),
+    ("journalist", "kommunikation/"),
+    ("MÆRK", "ordliste/"),
 ]
 
 
@@ -77,6 +95,18 @@ HALSNAES_QUERIES = [
     ("akut sikkerhedssituation", "fra-bekymring-til-handling/"),
     ("hvem ringer jeg til", "kontakter/"),
     ("underretning", "lovgrundlag/"),
+    ("radikalisering", "ordliste/"),
+    ("ekstremisme", "ordliste/"),
+    ("må jeg sige det til forældrene", "fra-bekymring-til-handling/"),
+    ("avis ringer", "kommunikation/"),
+    ("bekymringssamtale", "skemaer/"),
+    ("RED", "kontakter/"),
+    ("BørneTelefonen", "kontakter/"),
+    ("psykisk vold", "lovgrundlag/"),
+    ("tavshedspligt", "lovgrundlag/"),
+    ("mobilen bliver tjekket", "bekymringstegn/"),
+    ("SSP", "ordliste/"),
+    ("PET", "ordliste/"),
 ]
 SEARCHES = [("hjoerring", q, e) for q, e in QUERIES] + [("halsnaes", q, e) for q, e in HALSNAES_QUERIES]
 
@@ -184,19 +214,19 @@ def test_the_open_search_dialog_has_no_axe_violations(page, base_url):
 
 def test_an_abbreviation_shows_its_expansion_on_hover_and_keyboard_focus(page, hjoerring_url):
     page.goto(hjoerring_url + "fra-bekymring-til-handling/", wait_until="load")
-    abbr = page.locator("article abbr", has_text="PET").first
-    assert abbr.get_attribute("title") == "Politiets Efterretningstjeneste"
-    focusable = page.locator("article abbr[tabindex='0']", has_text="PET")
-    assert focusable.count() == 1, "the first PET on the page can be reached with Tab"
-    for _ in range(200):
+    abbr = page.locator("article abbr", has_text="SSP").first
+    assert abbr.get_attribute("title") == "Skole, Socialforvaltning og Politi"
+    focusable = page.locator("article abbr[tabindex='0']", has_text="SSP")
+    assert focusable.count() == 1, "the first SSP on the page can be reached with Tab"
+    for _ in range(300):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.tagName") == "ABBR" and \
-                page.evaluate("document.activeElement.textContent") == "PET":
+                page.evaluate("document.activeElement.textContent") == "SSP":
             break
     else:
-        pytest.fail("Tab never reached the abbreviation PET")
+        pytest.fail("Tab never reached the abbreviation SSP")
     shown = page.evaluate("getComputedStyle(document.activeElement, '::after').content")
-    assert shown == '"Politiets Efterretningstjeneste"'
+    assert shown == '"Skole, Socialforvaltning og Politi"'
 
 
 # -- print -------------------------------------------------------------------------------------------
@@ -282,21 +312,19 @@ def test_search_finds_the_page_staff_need(search_page, servers, name, query, exp
     assert expected in pages, f"{query!r}: {meta}; first three: {pages}"
 
 
-def test_there_are_realistic_queries_for_each_municipality():
+def test_there_are_at_least_sixty_realistic_queries_over_all_three_topics():
+    assert len(SEARCHES) >= 60
     assert len(QUERIES) >= 25 and len({q for q, _ in QUERIES}) == len(QUERIES)
-    assert len(HALSNAES_QUERIES) >= 8 and len({q for q, _ in HALSNAES_QUERIES}) == len(HALSNAES_QUERIES)
+    assert len(HALSNAES_QUERIES) >= 20 and len({q for q, _ in HALSNAES_QUERIES}) == len(HALSNAES_QUERIES)
+    words = " ".join(q for _, q, _ in SEARCHES)
+    assert "radikalis" in words and "social kontrol" in words and ("æres" in words or "tvangsægteskab" in words)
 
 
-@pytest.mark.parametrize("query", ["xqzvbrt", "genopdragelsesrejse", "æresdrab"])
-def test_search_finds_nothing_for_nonsense_or_topics_the_municipality_does_not_cover(search_page, query):
+@pytest.mark.parametrize("query", ["xqzvbrt", "flødebolle"])
+def test_search_finds_nothing_for_nonsense(search_page, query):
+    """Words of a topic a municipality does not cover are never in its index: tests/test_topics.py scans it."""
     meta, top = _search(search_page("hjoerring"), query)
     assert meta == "Ingen resultater fundet" and top == []
-
-
-def test_negative_control_a_municipality_covering_the_topics_finds_them(search_page):
-    for query in ("genopdragelsesrejse", "æresdrab"):
-        meta, top = _search(search_page("halsnaes"), query)
-        assert top, f"{query!r}: {meta}"
 
 
 def test_the_search_box_on_the_front_page_shows_results(page, base_url):

@@ -10,6 +10,7 @@ from macros.cli import main
 FILLS = {  # what a coordinator would write for each kind of placeholder, by key
     "number": '"47 78 40 00"', "email": "team@eksempel-kommune.dk",
     "intranet": "https://intranet.eksempel-kommune.dk/infohus/", "public": "https://www.eksempel-kommune.dk/infohus/",
+    "beredskab": "https://www.eksempel-kommune.dk/infohus/beredskab/",
     "accessibility": "https://www.was.digst.dk/eksempel-kommune-dk", "on": "2026-11-20", "adopted_on": "2026-10-01",
     "next_revision": "2030-10-01", "date": "2026-10-01",
 }

@@ -15,8 +15,11 @@ fails if one of them stops naming a topic, so the list never outlives the data.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gzip
+import io
+import shutil
 import html
 import json
 import re
@@ -27,19 +30,20 @@ from pathlib import Path
 import pytest
 
 from conftest import MUNICIPALITIES, TODAY
+from macros.cli import main
 from macros.model.dataset import load_dataset
 
 # Words of negative social control and honour-related conflicts, as the handbook, cards and pages would
 # write them (the citizen page also in English).
 UNCOVERED = ("negativ social kontrol", "social kontrol", "æresrelater", "tvangsægteskab",
              "social control", "honour", "forced marriage")
-# Hjørring's records that name those topics on purpose (see the module docstring): (kind, id) -> why.
+# Records that name those topics on purpose (see the module docstring): (kind, id) -> why.
 DELIBERATE = {
-    ("paths", "medarbejder"): "the staff guide sends concerns about other topics to the right place",
     ("contacts", "ssp-konsulent"): "the SSP consultant forwards such concerns",
     ("legal", "beredskab"): "Barnets lov § 15, stk. 3 requires a plan against all three topics",
-    ("definitions", "siri"): "SIRI works on all three topics",
 }
+# The sentence the default data adds about the two other topics; a municipality without them drops it.
+HJOERRING_OTHER_TOPICS = re.compile(r" Beredskabet dækker også negativ\s+social kontrol.*?egen plan\.", re.S)
 BINARY = {".png", ".ico", ".woff", ".woff2", ".jpg", ".jpeg", ".gif", ".webp"}
 
 
@@ -135,47 +139,71 @@ def record_texts(record) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def hjoerring():
+def extremism_only(tmp_path_factory) -> tuple[object, Path]:
+    """A copy of Hjørring that covers only extremism: its data set, and its built OUT."""
+    folder = tmp_path_factory.mktemp("extremism-only") / "hjoerring"
+    shutil.copytree(MUNICIPALITIES["hjoerring"], folder)
+    path = folder / "municipality.yml"
+    text = path.read_text(encoding="utf-8").replace("topics: [extremism, social_control, honour]", "topics: [extremism]")
+    path.write_text(HJOERRING_OTHER_TOPICS.sub("", text), encoding="utf-8")
+    out = folder.parent / "site"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("INFOHUS_TODAY", TODAY)
-        ds, _ = load_dataset(MUNICIPALITIES["hjoerring"])
-    return ds
+        ds, _ = load_dataset(folder)
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["build", "--data", str(folder), "--out", str(out)]) == 0
+    return ds, out
 
 
 @pytest.fixture(scope="module")
-def deliberate(hjoerring) -> dict[tuple[str, str], list[str]]:
-    """The texts of each deliberate record that name an uncovered topic."""
-    return {(kind, rid): [t for t in record_texts(getattr(hjoerring, kind)[rid])
-                          if any(squeeze(w) in squeeze(t) for w in UNCOVERED)]
-            for kind, rid in DELIBERATE}
+def deliberate(extremism_only) -> dict[str, list[str]]:
+    """The texts of each deliberate record, and of the check's § 15 warnings, that name an uncovered topic."""
+    ds, _ = extremism_only
+    texts = {f"{kind} {rid}": record_texts(getattr(ds, kind)[rid]) for kind, rid in DELIBERATE}
+    texts["check"] = [p.message for p in ds.problems if "§ 15, stk. 3" in p.message]
+    return {name: [t for t in found if any(squeeze(w) in squeeze(t) for w in UNCOVERED)]
+            for name, found in texts.items()}
 
 
-def test_hjoerring_covers_only_extremism(hjoerring):
-    assert hjoerring.municipality.topics == ("extremism",)
+def test_the_copy_covers_only_extremism_and_the_default_data_all_three(extremism_only):
+    ds, _ = extremism_only
+    assert ds.municipality.topics == ("extremism",)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("INFOHUS_TODAY", TODAY)
+        full, _ = load_dataset(MUNICIPALITIES["hjoerring"])
+    assert full.municipality.topics == ("extremism", "social_control", "honour")
+    assert not HJOERRING_OTHER_TOPICS.search(ds.municipality.description)
 
 
-def test_no_file_hjoerring_publishes_mentions_a_topic_it_does_not_cover(built_sites, deliberate):
-    out = built_sites["hjoerring"]
+def test_no_file_of_a_municipality_without_a_topic_mentions_it(extremism_only, deliberate):
+    _, out = extremism_only
     found, scanned = mentions(out, [t for texts in deliberate.values() for t in texts])
     names = {str(p.relative_to(out)) for p in scanned}
     assert {"intranet/search/search_index.json", "public/index.html", "public/en/index.html",
             "public/contacts.json", "public/embed.html", "intranet/sitemap.xml.gz"} <= names
     assert sum(n.endswith(".pdf") for n in names) == 6 and sum(n.endswith(".vcf") for n in names) > 5
-    assert not found, "uncovered topics named in Hjørring's output:\n" + \
+    assert not found, "uncovered topics named in the output:\n" + \
         "\n".join(f"{name}: {', '.join(words)}" for name, words in found.items())
 
 
-def test_each_deliberate_mention_still_names_a_topic_and_is_shown(built_sites, deliberate):
-    stale = [f"{kind} {rid}" for (kind, rid), texts in deliberate.items() if not texts]
+def test_each_deliberate_mention_still_names_a_topic_and_is_shown(extremism_only, deliberate):
+    stale = [name for name, texts in deliberate.items() if not texts]
     assert not stale, f"no longer names an uncovered topic, so drop it from DELIBERATE: {stale}"
     # Only sentences are taken out, never a bare topic word that would then pass anywhere.
     assert all(len(text.split()) >= 8 for texts in deliberate.values() for text in texts), deliberate
-    # Without the exemptions the scan finds them, in the pages that show those records.
-    found, _ = mentions(built_sites["hjoerring"])
-    assert {"intranet/fra-bekymring-til-handling/index.html", "intranet/kontakter/index.html",
-            "intranet/lovgrundlag/index.html", "intranet/ordliste/index.html",
+    # Without the exemptions the scan finds them, in the pages that show those texts.
+    _, out = extremism_only
+    found, _ = mentions(out)
+    assert {"intranet/kontakter/index.html", "intranet/lovgrundlag/index.html", "intranet/koordinator/index.html",
             "intranet/search/search_index.json"} <= set(found)
     assert not [name for name in found if name.startswith("public/") or name.endswith(".pdf")]
+
+
+def test_negative_control_hjoerring_names_all_three_topics_in_its_outputs(built_sites):
+    found, _ = mentions(built_sites["hjoerring"])
+    assert {"negativ social kontrol", "æresrelater", "tvangsægteskab"} <= set(found["intranet/ordliste/index.html"])
+    assert {"negativ social kontrol", "æresrelater"} <= set(found["public/index.html"])
+    assert {"intranet/handlekort/nsk.pdf", "intranet/handlekort/udrejse.pdf"} <= set(found)
 
 
 def test_negative_control_halsnaes_names_its_topics_in_handbook_citizen_page_and_search(built_sites):

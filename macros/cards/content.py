@@ -17,7 +17,8 @@ from ..common.dates import date_text
 from ..model.problems import DataError
 
 SHEET_NAME = "alle-kort-a4.pdf"
-NUMBER_ROLES = ("emergency", "police", "hotline")  # always on a card, with their number
+NUMBER_ROLES = ("emergency", "police")  # always on a card, with their number, before the card's helplines
+BAND_FIRST_ROW = 1  # helplines beside 112 and 114; the rest go on a second row of the national band
 
 
 @dataclass(frozen=True)
@@ -42,16 +43,18 @@ class Release:
 
 def release(ds: DataSet) -> Release:
     """The cards are a draft while anything `infohus check --strict` refuses is in the data: an example
-    person, a contact not confirmed in time, an example adoption or a passed revision date."""
+    person, path or card, a contact not confirmed in time, an example adoption or a passed revision date."""
     review_days = ds.municipality.review_days
     gov = ds.municipality.governance
     reasons = []
-    for contact in ds.contacts.values():
+    for contact in ds.shown_contacts():
         if contact.example:
             reasons.append(f"{contact.name} er en eksempelperson")
-        if contact.stale(ds.today, review_days):
+        if not ds.is_national(contact) and contact.stale(ds.today, review_days):
             reasons.append(f"{contact.name} er ikke bekræftet siden {date_text(contact.verified.on)} "
                            f"(grænsen er {review_days} dage)")
+    reasons += [f"vejen »{p.title}« er et eksempel" for p in ds.paths.values() if p.example and ds.covers(p)]
+    reasons += [f"handlekortet »{c.title}« er et eksempel" for c in covered_cards(ds) if c.example]
     if gov.example:
         reasons.append("vedtagelsen af beredskabet er et eksempel")
     if gov.next_revision < ds.today:
@@ -70,7 +73,7 @@ class CardView:
     contacts: tuple[Contact, ...]
     emergency: Contact
     police: Contact
-    hotline: Contact
+    helplines: tuple[Contact, ...]  # the national helplines of the card's topics, each with a number
     url: str
     version: str
     owner: str
@@ -82,6 +85,12 @@ class CardView:
     @property
     def id(self) -> str:
         return self.card.id
+
+    @property
+    def band_rows(self) -> tuple[tuple[Contact, ...], ...]:
+        """The helplines of the national band by row: one beside 112 and 114, the others below."""
+        first, rest = self.helplines[:BAND_FIRST_ROW], self.helplines[BAND_FIRST_ROW:]
+        return (first,) + ((rest,) if rest else ())
 
     @property
     def pdf_name(self) -> str:
@@ -119,8 +128,9 @@ class CardView:
                 "decisions": f"{len(self.decisions)} spørgsmål, der fører til det rette sted",
                 "contacts": "teamets kontakter med telefonnumre"}[self.kind]
         draft = "Kladde, må ikke trykkes. " if self.draft else ""
+        numbers = ", ".join(["112", "114", *(h.name for h in self.helplines)])
         return (f"{draft}Handlekortet „{self.card.title}“: {what}, "
-                f"{len(self.contacts)} kontakter, 112, 114, hotlinen og en QR-kode til håndbogen.")
+                f"{len(self.contacts)} kontakter, {numbers} og en QR-kode til håndbogen.")
 
 
 def card_view(ds: DataSet, card: Card, draft: bool) -> CardView:
@@ -128,18 +138,25 @@ def card_view(ds: DataSet, card: Card, draft: bool) -> CardView:
     path = ds.paths.get(card.path) if card.path else None
     outcome = path.outcome(card.outcome) if path and card.outcome else None
     decisions = _decisions(path) if path and not outcome else ()
-    emergency, police, hotline = (ds.with_role(role)[0] for role in NUMBER_ROLES)
-    always = {emergency.id, police.id, hotline.id}
+    emergency, police = (ds.with_role(role)[0] for role in NUMBER_ROLES)
+    helplines = tuple(h for h in ds.helplines(card_topics(ds, card)) if h.phones)
+    always = {emergency.id, police.id, *(h.id for h in helplines)}
     gov = ds.municipality.governance
     latest = max(gov.versions, key=lambda v: v.date)
     return CardView(
         card=card, team=ds.municipality.team, outcome=outcome, decisions=decisions,
         contacts=tuple(ds.contact(c) for c in card.contacts if c not in always),
-        emergency=emergency, police=police, hotline=hotline,
+        emergency=emergency, police=police, helplines=helplines,
         url=urljoin(ds.municipality.url_intranet, card.page), version=latest.version,
         owner=ds.contact(gov.owner).name, valid_until=gov.next_revision, draft=draft,
         logo=ds.municipality.brand_logo, municipality=ds.municipality.name,
     )
+
+
+def card_topics(ds: DataSet, card: Card) -> tuple[str, ...]:
+    """The covered topics a card is about: its own topics that are covered, or every covered topic."""
+    covered = ds.municipality.topics
+    return tuple(t for t in covered if t in card.topics) if card.topics else covered
 
 
 def covered_cards(ds: DataSet) -> list[Card]:
@@ -148,7 +165,7 @@ def covered_cards(ds: DataSet) -> list[Card]:
 
 
 def card_views(ds: DataSet) -> list[CardView]:
-    """Every covered card, in data order; DataError if 112, 114 or the hotline lacks a number or no card is left."""
+    """Every covered card, in data order; DataError if 112 or 114 lacks a number or no card is left."""
     missing = [c.origin.problem(("phones",), f"\"{c.name}\" har rollen {role}, men intet telefonnummer. "
                                 "Handlekortene viser altid nummeret; tilføj det under phones.")
                for role in NUMBER_ROLES for c in ds.with_role(role)[:1] if not c.phones]

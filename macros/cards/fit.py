@@ -24,6 +24,7 @@ _HEADING_MM = 2.8                 # a section heading's margins
 _NOTE_MM = 2.8                    # a note's margin and padding
 _ROW_MM = 1.5                     # a contact row's padding and rule
 _LOGO_MM = 3.0                    # a logo makes the brand line 6 mm instead of one 6 pt line
+_BAND_ROW_MM = 9.5                # a second row of helplines in the national band
 
 
 def first_size(view: CardView) -> int:
@@ -44,10 +45,11 @@ def _estimated_height(view: CardView, size: float) -> float:
     em = size * _PT
     line = math.floor(size * 4 / 3 * 1.28) * _PX  # WebKit rounds line heights down to whole px
     small = 0.84 * line                             # contact titles, units, e-mail addresses
-    # Brand line, title, audience, then the 112/114/hotline boxes (fixed sizes in pt).
+    # Brand line, title, audience, then the national band: 112, 114 and helplines (fixed sizes in pt).
     height = 4 + 1.5 + _lines(view.card.title, _WIDTH_MM, 1.7 * em) * 1.15 * 1.58 * em
     height += _LOGO_MM if view.logo else 0
     height += 0.8 + _lines(view.card.audience, _WIDTH_MM, 0.83 * em) * 0.83 * line + 2 + 11
+    height += _BAND_ROW_MM * (len(view.band_rows) - 1)
     step_width = _WIDTH_MM - 1.9 * em               # steps are indented by their number
     if view.outcome:
         height += _HEADING_MM + 0.92 * line

@@ -52,7 +52,7 @@ def contacts_json(view: CitizenView) -> dict:
 
 
 def json_ld(view: CitizenView) -> Markup:
-    """schema.org GovernmentOrganization + ContactPoint for the municipality and the hotline, safe in <script>."""
+    """schema.org organisations with ContactPoints for the municipality and each helpline, safe in <script>."""
     def point(c: PublicContact, contact_type: str) -> dict:
         data = {"@type": "ContactPoint", "name": c.name, "contactType": contact_type,
                 "availableLanguage": "da", "areaServed": "DK"}
@@ -66,14 +66,12 @@ def json_ld(view: CitizenView) -> Markup:
             data["hoursAvailable"] = [_opening_hours(h) for h in c.hours]
         return data
 
-    hotline = view.hotline
     topics = text.topics_text(view.topics, "da")
     graph = [
         {"@type": "GovernmentOrganization", "name": view.municipality, "url": view.url_public,
          "contactPoint": [point(c, f"bekymring om {topics}") for c in view.local]},
-        {"@type": "GovernmentOrganization", "name": hotline.name,
-         **({"url": hotline.url} if hotline.url else {}),
-         "contactPoint": [point(hotline, hotline.title or text.STRINGS["da"]["hotline_lead"])]},
+        *({"@type": "Organization", "name": h.name, **({"url": h.url} if h.url else {}),
+           "contactPoint": [point(h, h.title or text.topics_text(h.topics, "da"))]} for h in view.helplines),
     ]
     return script_json({"@context": "https://schema.org", "@graph": graph})
 
@@ -95,6 +93,8 @@ def _context(view: CitizenView, lang: str) -> dict:
         "view": view, "lang": lang, "t": strings, "say": say, "keep": keep_together,
         "topics": text.topics_text(view.topics, lang),
         "topic_names": text.TOPICS[lang],
+        "topics_of": lambda topics: text.topics_text(topics, lang, both=True),
+        "helpline_for": {t: next(h for h in view.helplines if t in h.topics) for t in view.topics},
         "topic_keys": text.TOPIC_KEYS,
         "updated": date_text(view.updated, lang),
         "exit_url": text.EXIT_URL,

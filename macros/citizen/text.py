@@ -22,8 +22,8 @@ TOPICS: dict[str, dict[str, str]] = {
 STRINGS: dict[str, dict[str, str]] = {
     "da": {
         "title": "Bekymret for {topics}?",
-        "description": "Her kan du få hjælp, hvis du er bekymret for {topics}: 112, 114, den nationale hotline "
-                       "og kommunens egen indgang.",
+        "description": "Her kan du få hjælp, hvis du er bekymret for {topics}: 112, 114, nationale "
+                       "rådgivningslinjer og kommunens egen indgang.",
         "lead": "Er du bekymret for en anden – eller for dig selv – så kan du få råd og hjælp.",
         "exit": "Forlad siden hurtigt",
         "exit_note": "Knappen »Forlad siden hurtigt« og Esc-tasten skifter straks til DR's vejrudsigt. "
@@ -35,7 +35,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "police_title": "Mistanke om en forbrydelse?",
         "police_body": "Har du en begrundet mistanke om, at en ulovlig handling er sket eller er på vej, men "
                        "er ingen i akut fare, så ring til politiet.",
-        "hotline_lead": "Råd og vejledning, når du er bekymret",
+        "helps_with": "Hjælper med {topics}.",
+        "elsewhere_title": "Kommunens andre planer",
+        "elsewhere": "Om {topic}: se {link}.",
+        "elsewhere_link": "kommunens plan for emnet",
         "local_lead": "Kommunens indgang for bekymringer",
         "open": "Åben {hours}.",
         "anonymous": "Du kan være anonym.",
@@ -47,20 +50,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "after_advice": "Du får råd om, hvad du selv kan gøre, og om hvem der kan hjælpe videre.",
         "after_onward": "Er der brug for mere, sørger {contact} for, at bekymringen kommer videre til dem i "
                         "kommunen eller hos politiet, der kan hjælpe.",
-        "after_anonymous": "Ringer du til hotlinen, kan du være anonym.",
+        "after_anonymous": "Ved de rådgivningslinjer, der er markeret »Du kan være anonym«, behøver du ikke sige, "
+                           "hvem du er.",
         "youth_title": "Er du ung?",
         "youth_extremism": "Er du ved at blive trukket ind i et ekstremistisk miljø, eller vil du gerne ud? "
-                           "Du kan få hjælp uden at blive dømt. Ring anonymt til hotlinen, eller kontakt "
-                           "{contact}.",
+                           "Du kan få hjælp uden at blive dømt. Ring til {helpline}, eller kontakt {contact}.",
         "youth_social_control": "Bestemmer andre over dig – fx hvem du må være sammen med, hvad du må have "
                                 "på, eller hvad du skal uddanne dig til? Du har ret til at bestemme over dit "
-                                "eget liv, og {contact} kan hjælpe dig.",
-        "youth_honour": "Er du bange for at blive sendt ud af landet eller gift mod din vilje? Kontakt "
-                        "{contact} – og ring {emergency}, hvis du er i fare.",
+                                "eget liv. Ring til {helpline}, eller kontakt {contact}.",
+        "youth_honour": "Er du bange for at blive sendt ud af landet eller gift mod din vilje? Ring til "
+                        "{helpline}, eller kontakt {contact} – og ring {emergency}, hvis du er i fare.",
         "parents_title": "Er du forælder, pårørende eller ven?",
         "parents_body": "Bekymrer du dig for dit barn, et familiemedlem eller en ven, så bliv ved med at tale "
                         "med personen, og vis, at du er der – også når I er uenige. Du kan få råd om, hvad du "
-                        "kan gøre, hos hotlinen eller hos {contact}.",
+                        "kan gøre, hos en af rådgivningslinjerne eller hos {contact}.",
         "pros_title": "Er du fagperson?",
         "pros_body": "Arbejder du fx i en skole, et dagtilbud eller en klub, så tal med din leder, og "
                      "kontakt {contact}.",
@@ -71,7 +74,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "signs_title": "Tegn, du kan være opmærksom på",
         "signs_caveat": "Tegnene er ikke en tjekliste. Ét tegn alene siger sjældent noget, og mange har helt "
                         "andre forklaringer. Se på helheden, og på om noget har ændret sig over tid. Er du i "
-                        "tvivl, så spørg hotlinen eller {contact} til råds.",
+                        "tvivl, så spørg en af rådgivningslinjerne eller {contact} til råds.",
         "updated": "Sidst opdateret {date}.",
         "accessibility": "Tilgængelighedserklæring",
         "hours_always": "døgnet rundt",
@@ -81,7 +84,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "Worried about {topics}?",
-        "description": "Where to get help if you are worried about {topics}: 112, 114, the national hotline "
+        "description": "Where to get help if you are worried about {topics}: 112, 114, national helplines "
                        "and the municipality's own contact point.",
         "lead": "If you are worried about someone else – or about yourself – you can get advice and help.",
         "exit": "Leave this page quickly",
@@ -94,7 +97,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "police_title": "Suspect a crime?",
         "police_body": "If you have good reason to suspect that a crime has been committed or is about to be, "
                        "but no one is in immediate danger, call the police.",
-        "hotline_lead": "The national hotline: advice and guidance when you are worried",
+        "helps_with": "Helps with {topics}.",
+        "elsewhere_title": "The municipality's other plans",
+        "elsewhere": "On {topic}: see {link}.",
+        "elsewhere_link": "the municipality's plan on the topic (in Danish)",
         "local_lead": "The municipality's contact point for concerns",
         "open": "Open {hours}.",
         "anonymous": "You can stay anonymous.",
@@ -106,20 +112,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "after_advice": "You get advice on what you can do yourself and on who can help further.",
         "after_onward": "If more is needed, {contact} makes sure your concern reaches the people in the "
                         "municipality or the police who can help.",
-        "after_anonymous": "When you call the hotline, you can stay anonymous.",
+        "after_anonymous": "At the helplines marked “You can stay anonymous”, you do not have to say who you "
+                           "are.",
         "youth_title": "Are you young?",
         "youth_extremism": "Are you being drawn into an extremist environment, or do you want to get out? You "
-                           "can get help without being judged. Call the hotline anonymously, or contact "
-                           "{contact}.",
+                           "can get help without being judged. Call {helpline}, or contact {contact}.",
         "youth_social_control": "Do others decide for you – for example who you may see, what you may wear "
-                                "or what you must study? You have the right to decide over your own life, and "
-                                "{contact} can help you.",
-        "youth_honour": "Are you afraid of being sent abroad or married against your will? Contact {contact} "
-                        "– and call {emergency} if you are in danger.",
+                                "or what you must study? You have the right to decide over your own life. Call "
+                                "{helpline}, or contact {contact}.",
+        "youth_honour": "Are you afraid of being sent abroad or married against your will? Call {helpline}, or "
+                        "contact {contact} – and call {emergency} if you are in danger.",
         "parents_title": "Are you a parent, relative or friend?",
         "parents_body": "If you are worried about your child, a family member or a friend, keep talking to "
                         "them and show that you are there – also when you disagree. You can get advice on "
-                        "what to do from the hotline or from {contact}.",
+                        "what to do from one of the helplines or from {contact}.",
         "pros_title": "Are you a professional?",
         "pros_body": "If you work in a school, a day-care centre or a youth club, for example, talk to your "
                      "manager and contact {contact}.",
@@ -130,7 +136,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "signs_title": "Signs to be aware of",
         "signs_caveat": "The signs are not a checklist. One sign on its own rarely means much, and many have "
                         "quite different explanations. Look at the whole picture and at whether something has "
-                        "changed over time. If in doubt, ask the hotline or {contact} for advice. The signs "
+                        "changed over time. If in doubt, ask one of the helplines or {contact} for advice. The signs "
                         "are given in Danish, as written in the plan.",
         "updated": "Last updated {date}.",
         "accessibility": "Accessibility statement (in Danish)",
@@ -149,10 +155,10 @@ DAY_NAMES_EN = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "T
                 "sat": "Saturday", "sun": "Sunday"}
 
 
-def topics_text(topics: tuple[str, ...], lang: str) -> str:
-    """Covered topics as one phrase: "a", "a eller b", "a, b eller c" (or/"or" in English)."""
+def topics_text(topics: tuple[str, ...], lang: str, both: bool = False) -> str:
+    """Topics as one phrase: "a", "a eller b", "a, b eller c" ("og"/"and" with `both`)."""
     names = [TOPICS[lang][t] for t in topics]
-    joiner = " eller " if lang == "da" else " or "
+    joiner = {("da", False): " eller ", ("da", True): " og ", ("en", False): " or ", ("en", True): " and "}[lang, both]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + joiner + names[-1]
 
 

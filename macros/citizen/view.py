@@ -12,11 +12,13 @@ from datetime import date
 from . import text
 from ..model.contacts import Contact, Hours, Phone
 from ..model.dataset import DataSet
-from ..model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, readable_on_white
+from ..model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, TOPIC_NAMES, readable_on_white
 from ..model.problems import DataError, Problem
 
-# The national roles the page is built around, in the order a citizen needs them.
-NATIONAL_ROLES = ("emergency", "police", "hotline")
+# The national numbers the page always shows first, in the order a citizen needs them; then the
+# helplines of the covered topics.
+NATIONAL_ROLES = ("emergency", "police")
+HELPLINE = "helpline"
 # The public legal rule professionals are pointed to (the duty to notify, underretningspligten).
 DUTY_TO_NOTIFY = "underretningspligt"
 
@@ -26,7 +28,7 @@ class PublicContact:
     """What a citizen may see of a public contact: public phones only, no notes, no provenance."""
 
     id: str
-    kind: str  # emergency | police | hotline | local | other
+    kind: str  # emergency | police | helpline | local | other
     name: str
     title: str | None
     unit: str | None
@@ -36,6 +38,7 @@ class PublicContact:
     url: str | None
     hours: tuple[Hours, ...]
     anonymous: bool
+    topics: tuple[str, ...]  # a helpline's topics that the municipality covers
     verified_on: date
 
     @property
@@ -67,11 +70,12 @@ class CitizenView:
     intro: str | None
     emergency: PublicContact
     police: PublicContact
-    hotline: PublicContact
+    helplines: tuple[PublicContact, ...]  # one or more for each covered topic, in data order
     local: tuple[PublicContact, ...]
     contacts: tuple[PublicContact, ...]
     signs: tuple[tuple[str, tuple[str, ...]], ...]
     duty: Rule | None
+    elsewhere: tuple[tuple[str, str], ...]  # (topic, address of the separate plan) for topics covered elsewhere
     updated: date
     primary: str
     accent: str
@@ -82,9 +86,16 @@ def public_view(ds: DataSet) -> CitizenView:
     """The public slice of `ds`; DataError (in Danish, with the fix) if the page would lack a key number."""
     m = ds.municipality
     local_orgs = {o.id for o in m.organisations}
-    contacts = tuple(_public_contact(c, local_orgs) for c in ds.contacts.values() if c.public)
+    # A contact of topics the municipality does not cover (e.g. a helpline for another topic) never shows.
+    contacts = tuple(_public_contact(c, local_orgs, m.topics) for c in ds.contacts.values()
+                     if c.public and ds.covers(c))
     national = {role: next((c for c in contacts if c.kind == role and c.phone), None) for role in NATIONAL_ROLES}
     problems = [_not_public(ds, role) for role, found in national.items() if found is None]
+    helplines = tuple(c for c in contacts if c.kind == HELPLINE and c.topics and c.phone)
+    problems += [Problem(_contacts_file(ds), 1, "contacts", f"borgersiden skal vise en rådgivningslinje for "
+                         f"{TOPIC_NAMES[t]}, men ingen offentlig kontakt med rollen helpline og et telefonnummer "
+                         "har emnet. Giv en kontakt rollen helpline og emnet under topics.")
+                 for t in m.topics if not any(t in h.topics for h in helplines)]
     local = tuple(c for c in contacts if c.kind == "local")
     if not local:
         problems.append(Problem(_contacts_file(ds), 1, "contacts",
@@ -94,37 +105,40 @@ def public_view(ds: DataSet) -> CitizenView:
     if problems:
         raise DataError(problems)
 
-    path = next((p for p in ds.paths.values() if p.audience == "citizen" and p.visibility == "public"), None)
+    # The citizen path's introduction, if one public path covers every topic the page is about.
+    path = next((p for p in ds.paths.values() if p.audience == "citizen" and p.visibility == "public"
+                 and (not p.topics or set(m.topics) <= set(p.topics))), None)
     signs = tuple((topic, tuple(s.text for s in ds.warning_signs.values()
                                 if s.visibility == "public" and s.kind == "sign" and s.topic == topic))
                   for topic in m.topics)
     rule = ds.legal.get(DUTY_TO_NOTIFY)
-    shown = (*(national[r] for r in NATIONAL_ROLES), *local)
+    shown = (*(national[r] for r in NATIONAL_ROLES), *helplines, *local)
     updated = max([m.governance.adopted_on, *(v.date for v in m.governance.versions),
                    *(c.verified_on for c in shown)])
     return CitizenView(
         municipality=m.name, url_public=m.url_public, url_accessibility=m.url_accessibility, topics=m.topics,
         intro=path.intro if path else None, emergency=national["emergency"], police=national["police"],
-        hotline=national["hotline"], local=local, contacts=contacts,
+        helplines=helplines, local=local, contacts=contacts,
         signs=tuple((topic, texts) for topic, texts in signs if texts),
         duty=Rule(rule.title, rule.url) if rule and rule.visibility == "public" else None,
-        updated=updated, primary=readable_on_white(m.brand_primary, DEFAULT_PRIMARY),
+        elsewhere=tuple(m.covered_elsewhere.items()), updated=updated, primary=readable_on_white(m.brand_primary, DEFAULT_PRIMARY),
         accent=readable_on_white(m.brand_accent, DEFAULT_ACCENT), logo=m.brand_logo,
     )
 
 
 
-def _public_contact(c: Contact, local_orgs: set[str]) -> PublicContact:
-    kind = next((role for role in NATIONAL_ROLES if role in c.roles),
+def _public_contact(c: Contact, local_orgs: set[str], covered: tuple[str, ...]) -> PublicContact:
+    kind = next((role for role in (*NATIONAL_ROLES, HELPLINE) if role in c.roles),
                 "local" if c.organisation in local_orgs else "other")
     return PublicContact(id=c.id, kind=kind, name=c.name, title=c.title, unit=c.unit,
                          responsibilities=c.responsibilities, phones=c.public_phones, email=c.email, url=c.url,
-                         hours=c.hours, anonymous=c.anonymous, verified_on=c.verified.on)
+                         hours=c.hours, anonymous=c.anonymous, topics=tuple(t for t in covered if t in c.topics),
+                         verified_on=c.verified.on)
 
 
 def _not_public(ds: DataSet, role: str) -> Problem:
     """The problem when no public contact with a phone has `role` (the data check ensures one exists)."""
-    what = {"emergency": "112", "police": "114", "hotline": "den nationale hotline"}[role]
+    what = {"emergency": "112", "police": "114"}[role]
     message = (f"borgersiden skal vise {what}, men kontakten med rollen {role} er ikke offentlig eller har "
                "intet offentligt telefonnummer. Sæt visibility: public på kontakten og dens nummer.")
     records = ds.with_role(role)

@@ -41,6 +41,7 @@ def macros(env, ds: DataSet) -> dict[str, Callable[..., str]]:
         "contacts": h.contacts, "legal_basis": h.legal_basis, "forms": h.forms,
         "communication": h.communication, "governance": h.governance,
         "coordinator_report": h.coordinator_report, "team_description": h.team_description,
+        "covered_elsewhere": h.covered_elsewhere,
         "plain": plain,
     }
 
@@ -99,6 +100,9 @@ class Helper:
     def step_title(self, path: EscalationPath, step_id: str) -> str:
         step = path.step(step_id)
         return step.text if isinstance(step, Question) else step.title
+
+    def topic_name(self, topic: str) -> str:
+        return TOPIC_NAMES[topic]
 
     def keywords(self, words, *visible: str) -> list[str]:
         return search_terms.extra_words(words, *visible)
@@ -170,23 +174,37 @@ class Helper:
     def decision_guides(self) -> str:
         """Every decision path: step by step (works without JavaScript) and as a diagram."""
         names = {lid: level.name for lid, level in self.ds.levels.items()}
-        paths = sorted(self.ds.paths.values(), key=lambda p: p.audience != "staff")
+        paths = sorted(self._paths(), key=lambda p: p.audience != "staff")
         return "\n".join(self._render("decision-guide", path=path, audience=PATH_AUDIENCES.get(path.audience),
                                       diagram=flowchart.layout(path, names), steps=path.ordered_steps())
                          for path in paths)
 
     def contacts(self) -> str:
-        """Every contact, grouped by organisation (the municipality's own first), with vCards."""
+        """The national helplines by covered topic, then every other contact by organisation (the municipality's
+        own first), with vCards. A helpline of several topics is shown in full under the first of them."""
+        covered = [c for c in self.ds.contacts.values() if self.ds.covers(c)]
+        helplines = [c for c in covered if "helpline" in c.roles]
+        first_topic = {c.id: next(t for t in self.ds.municipality.topics if t in c.topics) for c in helplines}
+        by_topic = [(topic, TOPIC_NAMES[topic], [(c, first_topic[c.id] == topic) for c in helplines if topic in c.topics])
+                    for topic in self.ds.municipality.topics]
         own = [o.id for o in self.ds.municipality.organisations]
-        order = own + [oid for oid in self.ds.organisations if oid not in own]
-        groups = [(self.ds.organisations[oid], [c for c in self.ds.contacts.values() if c.organisation == oid])
-                  for oid in order]
-        return self._render("contacts", groups=[g for g in groups if g[1]], team=vcard.team(self.ds),
-                            team_vcard=self.site_file(vcard.TEAM_FILE))
+
+        def groups(ids) -> list:
+            found = [(self.ds.organisations[oid], [c for c in covered if c.organisation == oid and c not in helplines])
+                     for oid in ids]
+            return [g for g in found if g[1]]
+
+        return self._render("contacts", own=groups(own), helplines=[t for t in by_topic if t[2]],
+                            national=groups(oid for oid in self.ds.organisations if oid not in own),
+                            team=vcard.team(self.ds), team_vcard=self.site_file(vcard.TEAM_FILE))
 
     def legal_basis(self) -> str:
-        """Every rule: section, plain-Danish summary, link and when it was checked."""
-        return self._render("legal-basis", rules=list(self.ds.legal.values()))
+        """Every rule of the covered topics: the plain-Danish summary beside the law's own words, the act and link."""
+        return self._render("legal-basis", rules=[r for r in self.ds.legal.values() if self.ds.covers(r)])
+
+    def covered_elsewhere(self) -> str:
+        """Links to the municipality's separate plans for topics this beredskab does not cover itself."""
+        return self._render("covered-elsewhere", m=self.ds.municipality)
 
     def forms(self) -> str:
         """The forms as printable A4 sheets."""
@@ -203,7 +221,7 @@ class Helper:
         """Who adopted the plan and when, the next revision, the owner, the team and the history."""
         m = self.ds.municipality
         members = vcard.team(self.ds)
-        sources = sorted(self.ds.sources.values(), key=lambda s: danish_key(s.title))
+        sources = sorted(self.ds.cited_sources(), key=lambda s: danish_key(s.title))
         return self._render("governance", m=m, owner=self.ds.contact(m.governance.owner), members=members,
                             sources=sources, revision_passed=m.governance.next_revision < self.ds.today)
 
@@ -214,8 +232,12 @@ class Helper:
                             examples=[c for c in contacts if c.example], problems=warnings(self.ds.problems),
                             review_days=self.ds.municipality.review_days)
 
+    def _paths(self) -> list[EscalationPath]:
+        """The decision paths of the covered topics, in data order."""
+        return [p for p in self.ds.paths.values() if self.ds.covers(p)]
+
     def _staff_path(self) -> EscalationPath:
-        staff = [p for p in self.ds.paths.values() if p.audience == "staff"]
+        staff = [p for p in self._paths() if p.audience == "staff"]
         if not staff:
             raise ValueError("escalation.yml har ingen vej med audience: staff, som forsiden kan vise trinene fra.")
         return staff[0]

@@ -79,9 +79,9 @@ def card(contact: Contact, ds: DataSet) -> str:
 
 
 def write(site_dir: Path, ds: DataSet) -> list[Path]:
-    """Write every contact's vCard and the team's into `site_dir`; returns the files written."""
+    """Write the vCard of every contact of the covered topics and the team's into `site_dir`; returns the files."""
     written = []
-    for contact in ds.contacts.values():
+    for contact in ds.shown_contacts():
         written.append(_write(site_dir / contact_path(contact), card(contact, ds)))
     written.append(_write(site_dir / TEAM_FILE, "".join(card(c, ds) for c in team(ds))))
     return written
