@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.exceptions import MkDocsException
 
 from . import outdir
+from .beredskab.page import build_internal_edition, build_public_edition
 from .cards.pdf import build_cards
 from .citizen.page import build_public
-from .common.paths import ROOT
+from .common.background import in_background
+from .common.paths import CARDS_FOLDER, INTERNAL_PLAN_PDF, ROOT
 from .handbook.site import build_handbook
 from .model.dataset import DataSet, load_dataset, national_dir_for
 from .model.problems import DataError, errors, report
@@ -47,7 +50,24 @@ def build_all(data_dir: Path, out: Path, strict: bool) -> int:
 
 
 def build_outputs(ds: DataSet, folder: Path) -> None:
-    """Every output of `ds` into `folder`: the handbook with its cards, and the citizen page."""
-    build_handbook(ds, folder / "intranet")
-    build_cards(ds, folder / "intranet" / "handlekort")
-    build_public(ds, folder / "public")
+    """Every output of `ds` into `folder`: the handbook with its cards, the beredskab, the citizen page.
+
+    The parts run at once, as they need nothing from each other: the beredskab's two PDFs in two more
+    processes, the cards in a thread (wkhtmltopdf does that work in its own processes), the handbook
+    here. The cards and the internal PDF wait beside the intranet until MkDocs has written (and
+    cleaned) that folder; the citizen page comes last, as it links the public PDF with its size.
+    """
+    cards, internal = folder / f".{CARDS_FOLDER}", folder / f".{INTERNAL_PLAN_PDF}"
+    with in_background(build_public_edition, ds, folder / "public") as public_edition, \
+            in_background(build_internal_edition, ds, internal) as internal_edition, \
+            ThreadPoolExecutor(1) as pool:
+        cards_done = pool.submit(build_cards, ds, cards)
+        build_handbook(ds, folder / "intranet")
+        cards_done.result()
+        plan = public_edition()
+        internal_edition()
+    for card_file in sorted(cards.iterdir()):  # beside the handbook's own page handlekort/index.html
+        card_file.replace(folder / "intranet" / CARDS_FOLDER / card_file.name)
+    cards.rmdir()
+    internal.replace(folder / "intranet" / INTERNAL_PLAN_PDF)
+    build_public(ds, folder / "public", (plan.pdf_bytes, plan.pdf_pages))

@@ -1,8 +1,10 @@
-"""`infohus serve`: the handbook with its action cards, and the citizen page, on this computer, with live reload.
+"""`infohus serve`: the handbook with its action cards, the beredskab and the citizen page, on this computer,
+with live reload.
 
 MkDocs' own server builds the handbook into a temporary folder and rebuilds it when a file in the data
-folder, `docs/`, `macros/` or `overrides/` is saved. After each build the cards and the citizen page are
-made into the same temporary folder, so every link works in the preview. Nothing is written elsewhere.
+folder, `docs/`, `macros/` or `overrides/` is saved. After each build the cards, the beredskab and the
+citizen page are made into the same temporary folder, so every link works in the preview. Nothing is
+written elsewhere.
 """
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ import re
 import sys
 from pathlib import Path
 
+from .beredskab.page import build_internal_edition, build_public_edition
 from .cards.pdf import build_cards
 from .citizen.page import build_public
-from .common.paths import MKDOCS_YML
+from .common.paths import CARDS_FOLDER, INTERNAL_PLAN_PDF, MKDOCS_YML, PLAN_FOLDER
 from .model.dataset import DataSet, national_dir_for
 
 CITIZEN_FOLDER = "borgerside"  # the citizen page's place in the preview: http://127.0.0.1:8000/borgerside/
@@ -37,6 +40,7 @@ def serve(data_dir: Path, addr: str) -> int:
     sys.stdout.write(f"Forhåndsvisning af {data_dir.name}:\n"
                      f"  håndbogen med handlekort: http://{addr}/\n"
                      f"  borgersiden:              http://{addr}/{CITIZEN_FOLDER}/\n"
+                     f"  beredskabet:              http://{addr}/{CITIZEN_FOLDER}/{PLAN_FOLDER}/\n"
                      "Siderne opdateres, når du gemmer en fil. Stop med Ctrl+C.\n")
     sys.stdout.flush()
     stderr, sys.stderr = sys.stderr, _WithoutAbort(sys.stderr)
@@ -98,6 +102,8 @@ def previewing() -> bool:
 
 
 def write_preview(ds: DataSet, site_dir: Path) -> None:
-    """The action cards and the citizen page beside the handbook in the preview's temporary folder."""
-    build_cards(ds, site_dir / "handlekort")
-    build_public(ds, site_dir / CITIZEN_FOLDER)
+    """The action cards, the beredskab and the citizen page beside the handbook in the preview's folder."""
+    build_cards(ds, site_dir / CARDS_FOLDER)
+    build_internal_edition(ds, site_dir / INTERNAL_PLAN_PDF)
+    plan = build_public_edition(ds, site_dir / CITIZEN_FOLDER)
+    build_public(ds, site_dir / CITIZEN_FOLDER, (plan.pdf_bytes, plan.pdf_pages))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install the system packages a profile needs: `site` builds the handbook and
-# PDF action cards, `test` adds the browser and HTML checkers for the tests.
+# Install the system packages a profile needs: `site` builds the handbook, the
+# PDF action cards and the beredskab's PDF, `test` adds the browser and HTML
+# checkers for the tests.
 # Usage: bash scripts/system-deps.sh site|test
 set -euo pipefail
 
@@ -19,6 +20,9 @@ usage() {
 profile_packages() {
     # wkhtmltopdf renders the action cards; the fonts cover æ, ø and å.
     printf '%s\n' wkhtmltopdf fontconfig fonts-dejavu-core fonts-liberation2 poppler-utils
+    # WeasyPrint makes the beredskab's tagged PDF with Pango; HarfBuzz's subsetter
+    # embeds the fonts without a timestamp, so the PDF repeats byte for byte.
+    printf '%s\n' libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
     # Debian's python3 ships without venv and pip until python3-venv is installed.
     if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
         printf '%s\n' python3-venv

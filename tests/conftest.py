@@ -109,7 +109,8 @@ def embed_document(public: Path, folder: Path) -> Path:
 def nu_errors(built_sites, tmp_path_factory) -> dict[Path, list[str]]:
     """The Nu HTML checker over every page of every built site in one run: HTML file -> its errors.
 
-    One Java start for all: the handbook's pages, the citizen pages and the embed inside a host page.
+    One Java start for all: the handbook's pages, the citizen pages, the beredskab's web edition and the
+    embed inside a host page.
     """
     from support import web
 
@@ -117,6 +118,7 @@ def nu_errors(built_sites, tmp_path_factory) -> dict[Path, list[str]]:
     for name, out in built_sites.items():
         files += sorted((out / "intranet").rglob("*.html"))
         files += [out / "public" / "index.html", out / "public" / "en" / "index.html",
+                  out / "public" / "beredskab" / "index.html",
                   embed_document(out / "public", tmp_path_factory.mktemp(f"embed-{name}"))]
     found: dict[Path, list[str]] = {path: [] for path in files}
     by_name = {str(path): path for path in files}

@@ -110,7 +110,8 @@ def tags(html: str) -> list[tuple[str, dict]]:
 def test_citizen_page_shows_the_logo_as_an_image_named_after_the_municipality(built_sites):
     public = built_sites["halsnaes"] / "public"
     assert {str(p.relative_to(public)) for p in public.rglob("*") if p.is_file()} == \
-        {"index.html", "en/index.html", "embed.html", "contacts.json", "logo.svg"}
+        {"index.html", "en/index.html", "embed.html", "contacts.json", "logo.svg", "beredskab/index.html",
+         "beredskab.pdf"}
     assert (public / "logo.svg").read_bytes() == (HALSNAES / "logo.svg").read_bytes()
     for page, src, extra in (("index.html", "logo.svg", {}), ("en/index.html", "../logo.svg", {"lang": "da"})):
         html = (public / page).read_text(encoding="utf-8")

@@ -120,9 +120,10 @@ def replace_in(file: Path, old: str, new: str) -> None:
 
 # --- files ---------------------------------------------------------------------------------------------
 
-def test_public_site_is_exactly_the_pages_the_embed_and_the_contacts(built_site):
+def test_public_site_is_exactly_the_pages_the_embed_the_contacts_and_the_beredskab(built_site):
     files = {str(p.relative_to(built_site / "public")) for p in (built_site / "public").rglob("*") if p.is_file()}
-    assert files == {"index.html", "en/index.html", "embed.html", "contacts.json"}
+    assert files == {"index.html", "en/index.html", "embed.html", "contacts.json", "beredskab/index.html",
+                     "beredskab.pdf"}
 
 
 # --- numbers -------------------------------------------------------------------------------------------

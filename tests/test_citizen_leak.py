@@ -6,6 +6,11 @@ fields of public records (internal notes, internal phones, who verified, source 
 records become markers too, everywhere they are referenced. Then `infohus build` runs in-process and no
 marker may appear in any file under OUT/public. Negative controls prove the markers were planted where the
 build reads them: every marker is in the loaded records, and the handbook (OUT/intranet) shows some of them.
+
+The beredskab's public edition (OUT/public/beredskab/ and the text of beredskab.pdf) shows more of the
+municipality record than the citizen page (the team, its organisation, governance) and names each staff
+member by their `function`: markers in those fields may appear there, and must (a positive control), but
+nowhere else under OUT/public. The internal edition (OUT/intranet/beredskab-intern.pdf) shows named people.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import dataclasses
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -36,6 +42,13 @@ LIST_KEYS = {"sources": ("sources",), "organisations": ("organisations",), "cont
              "cards": ("cards",)}
 # The municipality record has no visibility of its own; these are the fields the citizen page may show.
 MUNICIPALITY_PUBLIC = {("name",), ("urls", "public"), ("urls", "accessibility")}
+# ...and these the beredskab's public edition shows besides (the schema says they are public).
+PLAN_MUNICIPALITY = {("team",), ("anchoring",), ("description",), ("organisations", "name"), ("organisations", "short"),
+                     ("meetings", "team"), ("meetings", "steering"), ("urls", "beredskab"), ("governance", "adopted_by"),
+                     ("governance", "versions", "version"), ("governance", "versions", "note"),
+                     *((("covered_elsewhere", t),) for t in ("extremism", "social_control", "honour"))}
+# A contact's function is public even on an internal contact: the public edition names it instead of the person.
+PLAN_CONTACT = {("function",)}
 # Internal-only fields inside a public record.
 INTERNAL_FIELDS = {("internal_note",), ("verified", "by"), ("source", "section")}
 # Id references: (list, field path without indices) -> the kind of record they name. Ids are per kind.
@@ -49,6 +62,9 @@ REFS = {
 }
 # Opening hours given to every internal contact, so they can be looked for too.
 INTERNAL_HOURS = ("06:17", "19:43")
+MARKER = r"zqleak\d{5}z"
+# The beredskab's public edition, as files under OUT/public.
+PLAN_WEB, PLAN_PDF = "beredskab/index.html", "beredskab.pdf"
 
 
 class Planter:
@@ -56,6 +72,7 @@ class Planter:
 
     def __init__(self) -> None:
         self.where: dict[str, str] = {}  # marker -> "file: path"
+        self.plan_public: set[str] = set()  # markers in fields the beredskab's public edition may show
         self.phones: dict[str, str] = {}  # 8 digits -> "file: path"
         self.ids: dict[tuple[str, str], str] = {}  # (kind, internal record id) -> marker id
         self.overridden: set[str] = set()  # "file: path" prefixes of national texts a municipality replaces
@@ -160,11 +177,18 @@ def plant(data_root: Path) -> Planter:
                 inner = path[1:]
                 if inner in MUNICIPALITY_PUBLIC:
                     return value
-                return planter.text_leaf(value, name, inner, where)
+                planted = planter.text_leaf(value, name, inner, where)
+                if planted != value and _relative(path, path[:1]) in PLAN_MUNICIPALITY:
+                    planter.plan_public.update(re.findall(MARKER, planted))
+                return planted
+            if kind == "plan":  # the plan's own text is public; only where in a source it stands is not
+                return planter.marker(where) if path[1:] == ("source", "section") else value
             if kind == "national":  # one object of settings, none of them public
                 return planter.text_leaf(value, name, path[1:], where)
-            if kind == "warning_signs" and path == ("caveat",):
-                return planter.marker(where)
+            if kind == "warning_signs" and path == ("caveat",):  # the plan shows it over the public signs
+                planted = planter.marker(where)
+                planter.plan_public.add(planted)
+                return planted
             list_key, index = path[0], path[1] if len(path) > 1 else None
             record = data[list_key][index]
             inner = path[2:]
@@ -172,7 +196,10 @@ def plant(data_root: Path) -> Planter:
                 if _relative(path, (list_key, index)) in INTERNAL_FIELDS:
                     return planter.marker(where)
                 return value
-            return planter.text_leaf(value, name, inner, where)
+            planted = planter.text_leaf(value, name, inner, where)
+            if kind == "contacts" and planted != value and _relative(path, (list_key, index)) in PLAN_CONTACT:
+                planter.plan_public.add(planted)
+            return planted
 
         docs[file] = _walk(data, root, root, (), visit)
 
@@ -265,8 +292,20 @@ def planted(request, tmp_path_factory):
 
 
 def _files(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): p.read_text(encoding="utf-8", errors="replace")
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file under `folder` as text; a PDF as the text pdftotext extracts from it."""
+    return {str(p.relative_to(folder)): _pdf_text(p) if p.suffix == ".pdf" else
+            p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _pdf_text(pdf: Path) -> str:
+    """The PDF's text with every line joined: a marker in a URL may be broken across two lines."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return re.sub(r"\s+", "", text)
+
+
+def _markers(content: str) -> set[str]:
+    return set(re.findall(MARKER, content))
 
 
 def test_planted_data_is_valid_and_markers_reach_the_records(planted, monkeypatch):
@@ -286,13 +325,34 @@ def test_planted_data_is_valid_and_markers_reach_the_records(planted, monkeypatc
 
 
 def test_no_marker_reaches_any_public_file(planted):
+    """No internal text in any public file; in the beredskab's public edition only its public fields."""
     planter, _, out = planted
     files = _files(out / "public")
-    assert {"index.html", "en/index.html", "embed.html", "contacts.json"} <= set(files)
-    assert len(files) <= 5, "only the pages, the embed, the contacts and the logo are published"
-    leaks = [f"{name}: {m} (planted in {planter.where[m]})"
-             for name, content in files.items() for m in re.findall(r"zqleak\d{5}z", content)]
+    assert {"index.html", "en/index.html", "embed.html", "contacts.json", PLAN_WEB, PLAN_PDF} <= set(files)
+    assert len(files) <= 7, "only the pages, the embed, the contacts, the logo and the beredskab are published"
+    leaks = [f"{name}: {m} (planted in {planter.where[m]})" for name, content in files.items()
+             for m in _markers(content) - (planter.plan_public if name in (PLAN_WEB, PLAN_PDF) else set())]
     assert not leaks, "internal data on the public site:\n" + "\n".join(sorted(set(leaks)))
+
+
+def test_the_public_edition_shows_functions_and_the_team_but_the_internal_edition_names_people(planted):
+    """Positive and negative controls for the beredskab's gate: the markers it may show do show, in the web
+    edition and in the PDF's text, and the people behind the functions show only in the internal PDF."""
+    planter, data_dir, out = planted
+    functions = {m for m in planter.plan_public if planter.where[m].endswith(".function")}
+    team = next(m for m, w in planter.where.items() if w.endswith("municipality.yml: municipality.team"))
+    names = {m for m, w in planter.where.items() if re.search(r"contacts\.yml: contacts\.\d+\.name$", w)
+             and w.startswith(data_dir.name)}
+    assert functions and names
+    internal = _markers(_pdf_text(out / "intranet" / "beredskab-intern.pdf"))
+    for name in (PLAN_WEB, PLAN_PDF):
+        shown = _markers(_files(out / "public")[name])
+        assert team in shown and shown & functions, f"{name} does not show the planted team and functions"
+        assert not shown & names
+    assert names & internal, "the internal edition names no planted person: it did not read the planted data"
+    assert team in internal
+    assert not (out / "public" / "beredskab-intern.pdf").exists()
+    assert not list((out / "public").rglob("*intern*"))
 
 
 def test_no_internal_phone_or_hours_reach_any_public_file(planted):
@@ -308,7 +368,7 @@ def test_no_internal_phone_or_hours_reach_any_public_file(planted):
 
 def test_negative_control_markers_do_reach_the_handbook(planted):
     planter, _, out = planted
-    found = {m for content in _files(out / "intranet").values() for m in re.findall(r"zqleak\d{5}z", content)}
+    found = {m for content in _files(out / "intranet").values() for m in _markers(content)}
     assert found, "no planted marker in OUT/intranet: the build did not read the planted data"
 
 

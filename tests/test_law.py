@@ -231,3 +231,27 @@ def test_the_handbook_shows_the_laws_own_words_beside_the_summary(built_site):
         assert " ".join(rule["summary"].split()) in " ".join(section.select_one(".ih-law__summary").get_text().split())
         assert rule["act"] in section.get_text() and section.select_one(f'a[href="{rule["url"]}"]')
         assert bool(section.select_one(".ih-mark--unconfirmed")) == ("unconfirmed" in rule), rule["id"]
+
+
+def test_a_beredskab_not_yet_adopted_is_a_draft_with_its_meeting_date(check, data_copy):
+    """A future adoption date is an error, unless the data says the beredskab is a draft for that meeting:
+    then a warning (an error under --strict), and the cover says "Udkast til vedtagelse"."""
+    edit(data_copy, "municipality.yml", "adopted_on: 2026-06-24", "adopted_on: 2027-01-14")
+    edit(data_copy, "municipality.yml", "next_revision: 2030-06-24", "next_revision: 2031-01-14")
+    code, out = check(data_copy)
+    assert code == 1
+    assert any("vedtagelsesdatoen 2027-01-14 ligger i fremtiden" in line and '"draft: true"' in line
+               for line in error_lines(out))
+    edit(data_copy, "municipality.yml", "    adopted_on: 2027-01-14", "    draft: true\n    adopted_on: 2027-01-14")
+    code, out = check(data_copy)
+    assert code == 0 and not [line for line in error_lines(out) if "governance" in line]
+    assert any("municipality.governance.draft: beredskabet er et udkast, som endnu ikke er vedtaget." in line
+               for line in warning_lines(out))
+    code, out = check(data_copy, "--strict")
+    assert any("municipality.governance.draft" in line for line in error_lines(out))
+
+    from macros.beredskab.view import PUBLIC, plan_view
+    from macros.model.dataset import load_dataset
+
+    view = plan_view(load_dataset(data_copy)[0], PUBLIC)
+    assert view.status == "Udkast til vedtagelse" and view.planned == "14. januar 2027" and not view.adopted

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 from conftest import error_lines, warning_lines
@@ -56,6 +57,13 @@ def test_scaffold_check_fill_check_build(tmp_path, capsys):
     assert "Æbeltoft Kommune" in (site / "public" / "index.html").read_text(encoding="utf-8")
     assert (site / "intranet" / "index.html").exists()
     assert list((site / "intranet" / "handlekort").glob("*.pdf"))
+    # The beredskab of a new municipality: its own words from plan.yml, a draft until it is adopted.
+    web = (site / "public" / "beredskab" / "index.html").read_text(encoding="utf-8")
+    assert "Æbeltoft Kommune" in web and "Udkast til vedtagelse" in web
+    assert web.count("Udfyldt af koordinatoren") >= 5, "the plan's own texts, as the coordinator filled them in"
+    for pdf in (site / "public" / "beredskab.pdf", site / "intranet" / "beredskab-intern.pdf"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "Æbeltoft Kommune" in text and "Udkast til vedtagelse" in text
 
 
 def test_new_refuses_a_folder_that_is_not_empty(tmp_path, capsys):

@@ -5,6 +5,7 @@ wkhtmltopdf replaced by programs that crash, hang or are killed. Mounting needs 
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -262,6 +263,26 @@ def test_a_folder_that_cannot_be_created_is_one_sentence():
     one_sentence(done.stderr, 'Mappen "/proc" findes ikke, eller der kan ikke oprettes filer der.')
 
 
+def forked_children(pid: int) -> list[int]:
+    """The children of `pid` that are copies of it (same command line): the build's own second processes."""
+    own = Path(f"/proc/{pid}/cmdline").read_bytes()
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    found = []
+    for child in map(int, children):
+        with contextlib.suppress(FileNotFoundError):
+            if Path(f"/proc/{child}/cmdline").read_bytes() == own:
+                found.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """True while `pid` runs; a zombie waiting to be reaped counts as gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def test_a_build_killed_half_way_leaves_the_old_output_and_the_next_build_cleans_up(tmp_path):
     out = tmp_path / "site"
     assert build(out).returncode == 0
@@ -276,8 +297,13 @@ def test_a_build_killed_half_way_leaves_the_old_output_and_the_next_build_cleans
     while not list(tmp_path.glob(".site.infohus-*/intranet/index.html")):  # half-way: the handbook is written
         assert running.poll() is None and time.monotonic() < deadline, "the build ended before it could be killed"
         time.sleep(0.02)
+    forks = forked_children(running.pid)  # the beredskab's PDFs, if still being made
     running.send_signal(signal.SIGKILL)
     running.wait()
+    deadline = time.monotonic() + 5
+    while [p for p in forks if alive(p)] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not [p for p in forks if alive(p)], "a process of the killed build is still running"
     assert hashes(out) == before
     staged = [n for n in leftovers(tmp_path) if n not in (".site.infohus-decoy", ".site.infohus-noter")]
     assert len(staged) == 1, "the killed build's staging folder is left"

@@ -64,7 +64,7 @@ def preview(tmp_path):
         server.wait(timeout=30)
 
 
-def test_the_preview_serves_the_handbook_every_card_and_the_citizen_page(preview):
+def test_the_preview_serves_the_handbook_every_card_the_citizen_page_and_the_beredskab(preview):
     base, _, _ = preview
     status, page = _get(base + "/handlekort/")
     assert status == 200
@@ -76,6 +76,15 @@ def test_the_preview_serves_the_handbook_every_card_and_the_citizen_page(preview
     status, citizen = _get(base + "/borgerside/")
     assert status == 200 and b'href="tel:112"' in citizen
     assert _get(base + "/borgerside/en/")[0] == 200
+    # The beredskab: the web edition and its PDF where the citizen page links them, the internal PDF where
+    # the handbook links it.
+    assert b'href="beredskab/"' in citizen and b'href="beredskab.pdf"' in citizen
+    status, edition = _get(base + "/borgerside/beredskab/")
+    assert status == 200 and b"Udkast til vedtagelse" in edition
+    for pdf in ("/borgerside/beredskab.pdf", "/beredskab-intern.pdf"):
+        status, body = _get(base + pdf)
+        assert status == 200 and body.startswith(b"%PDF-1.7"), pdf
+    assert b'href="../beredskab-intern.pdf"' in _get(base + "/om-haandbogen/")[1]
 
 
 def test_saving_a_data_file_updates_the_preview(preview):

@@ -1,7 +1,7 @@
 """A municipality's outputs speak only of the topics it covers: handbook, search index, citizen page and cards.
 
 Hjørring covers only extremism. Every file `infohus build` writes for it (HTML, JSON, the search index,
-vCards, the sitemap, and the text of every PDF) is scanned for words of the other two topics. Halsnæs,
+vCards, the sitemap, and the text of every PDF, the beredskab's among them) is scanned for words of the other two topics. Halsnæs,
 which covers all three, is the negative control: the same scan finds them in its handbook, citizen
 page and search index.
 
@@ -181,7 +181,8 @@ def test_no_file_of_a_municipality_without_a_topic_mentions_it(extremism_only, d
     names = {str(p.relative_to(out)) for p in scanned}
     assert {"intranet/search/search_index.json", "public/index.html", "public/en/index.html",
             "public/contacts.json", "public/embed.html", "intranet/sitemap.xml.gz"} <= names
-    assert sum(n.endswith(".pdf") for n in names) == 6 and sum(n.endswith(".vcf") for n in names) > 5
+    # Six action cards and the beredskab's two editions (public and internal).
+    assert sum(n.endswith(".pdf") for n in names) == 8 and sum(n.endswith(".vcf") for n in names) > 5
     assert not found, "uncovered topics named in the output:\n" + \
         "\n".join(f"{name}: {', '.join(words)}" for name, words in found.items())
 
@@ -196,7 +197,10 @@ def test_each_deliberate_mention_still_names_a_topic_and_is_shown(extremism_only
     found, _ = mentions(out)
     assert {"intranet/kontakter/index.html", "intranet/lovgrundlag/index.html", "intranet/koordinator/index.html",
             "intranet/search/search_index.json"} <= set(found)
-    assert not [name for name in found if name.startswith("public/") or name.endswith(".pdf")]
+    # The beredskab quotes § 15, stk. 3 in its legal chapter; the citizen page and the cards never do.
+    plan = {"public/beredskab/index.html", "public/beredskab.pdf", "intranet/beredskab-intern.pdf"}
+    assert plan <= set(found)
+    assert not [name for name in set(found) - plan if name.startswith("public/") or name.endswith(".pdf")]
 
 
 def test_negative_control_hjoerring_names_all_three_topics_in_its_outputs(built_sites):

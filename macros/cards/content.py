@@ -43,7 +43,8 @@ class Release:
 
 def release(ds: DataSet) -> Release:
     """The cards are a draft while anything `infohus check --strict` refuses is in the data: an example
-    person, path or card, a contact not confirmed in time, an example adoption or a passed revision date."""
+    person, path or card, a contact not confirmed in time, an example adoption, a beredskab not yet adopted
+    or a passed revision date."""
     review_days = ds.municipality.review_days
     gov = ds.municipality.governance
     reasons = []
@@ -57,6 +58,8 @@ def release(ds: DataSet) -> Release:
     reasons += [f"handlekortet »{c.title}« er et eksempel" for c in covered_cards(ds) if c.example]
     if gov.example:
         reasons.append("vedtagelsen af beredskabet er et eksempel")
+    if gov.draft:
+        reasons.append("beredskabet er et udkast, som endnu ikke er vedtaget")
     if gov.next_revision < ds.today:
         reasons.append(f"beredskabet skulle være revideret senest {date_text(gov.next_revision)}")
     return Release(tuple(reasons))

@@ -14,19 +14,26 @@ from markupsafe import Markup, escape
 from . import text
 from .view import CitizenView, PublicContact, public_view
 from ..common.dates import date_text
+from ..common.paths import PLAN_FOLDER, PLAN_PDF
 from ..common.render import render
+from ..common.text import file_size
 from ..model.contacts import SCHEMA_ORG_DAYS, Hours, Phone
 from ..model.dataset import DataSet
 
-def build_public(ds: DataSet, out_dir: Path) -> None:
-    """Write OUT/public: index.html (da), en/index.html, embed.html, contacts.json and the logo if any."""
+def build_public(ds: DataSet, out_dir: Path, plan_pdf: tuple[int, int] | None = None) -> None:
+    """Write OUT/public: index.html (da), en/index.html, embed.html, contacts.json and the logo if any.
+
+    `plan_pdf` is the (bytes, pages) of the beredskab's public PDF when it is built beside the page: the
+    footer then links the beredskab and its PDF.
+    """
     view = public_view(ds)
     (out_dir / "en").mkdir(parents=True, exist_ok=True)
     if view.logo:
         shutil.copyfile(ds.data_dir / view.logo, out_dir / view.logo)
     ld = json_ld(view)
     for lang, page in (("da", out_dir / "index.html"), ("en", out_dir / "en" / "index.html")):
-        page.write_text(render("citizen/index.html", **_context(view, lang), json_ld=ld), encoding="utf-8")
+        page.write_text(render("citizen/index.html", **_context(view, lang), json_ld=ld, plan=_plan(plan_pdf, lang)),
+                        encoding="utf-8")
     # The fragment lands in pages of unknown encoding: write every non-ASCII letter as a character reference.
     embed = render("citizen/embed.html", **_context(view, "da"))
     (out_dir / "embed.html").write_text(embed.encode("ascii", "xmlcharrefreplace").decode("ascii"), encoding="ascii")
@@ -103,6 +110,15 @@ def _context(view: CitizenView, lang: str) -> dict:
         "canonical": view.url_public if lang == "da" else view.url_public.rstrip("/") + "/en/",
         "alternates": (("da", view.url_public), ("en", view.url_public.rstrip("/") + "/en/")),
     }
+
+
+def _plan(plan_pdf: tuple[int, int] | None, lang: str) -> dict | None:
+    """The footer's links to the beredskab (from the Danish or the English page), or None."""
+    if plan_pdf is None:
+        return None
+    size, pages = plan_pdf
+    up = "" if lang == "da" else "../"
+    return {"web": f"{up}{PLAN_FOLDER}/", "pdf": f"{up}{PLAN_PDF}", "size": file_size(size, lang), "pages": pages}
 
 
 def keep_together(value: str) -> str:

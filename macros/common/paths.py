@@ -10,3 +10,9 @@ NATIONAL_DIR = DATA_DIR / "national"
 DEFAULT_DATA_DIR = DATA_DIR / "hjoerring"
 OVERRIDES = ROOT / "overrides"
 MKDOCS_YML = ROOT / "mkdocs.yml"
+
+# Places in a build (OUT/...) that one output writes and another links.
+CARDS_FOLDER = "handlekort"               # OUT/intranet/handlekort/: the action cards
+PLAN_FOLDER = "beredskab"                 # OUT/public/beredskab/index.html: the public web edition
+PLAN_PDF = "beredskab.pdf"                # OUT/public/beredskab.pdf: the PDF the council adopts
+INTERNAL_PLAN_PDF = "beredskab-intern.pdf"  # OUT/intranet/beredskab-intern.pdf: the crisis team's binder

@@ -1,4 +1,4 @@
-"""Danish text helpers every output uses: dictionary order, and abbreviations expanded in escaped text."""
+"""Danish text helpers every output uses: dictionary order, abbreviations expanded in escaped text, file sizes."""
 from __future__ import annotations
 
 import re
@@ -28,3 +28,11 @@ class Abbreviator:
             return Markup(escaped)
         return Markup(self.pattern.sub(
             lambda m: f'<abbr title="{escape(self.glossary[m.group(1)])}">{m.group(1)}</abbr>', escaped))
+
+
+def file_size(size: int, lang: str = "da") -> str:
+    """A file's size as a reader says it: "412 kB", "1,2 MB" (Danish) or "1.2 MB" (English)."""
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))}\u00a0kB"
+    megabytes = f"{size / 1_000_000:.1f}"
+    return (megabytes.replace(".", ",") if lang == "da" else megabytes) + "\u00a0MB"

@@ -19,6 +19,7 @@ from ..model.escalation import EscalationPath, Outcome, Question
 from ..model.municipality import TOPIC_NAMES
 from ..model.problems import warnings
 from ..common.dates import date_text
+from ..common.paths import INTERNAL_PLAN_PDF
 from ..common.render import render
 from ..common.text import Abbreviator, danish_key
 from ..model.warning_signs import KIND_NAMES
@@ -223,7 +224,8 @@ class Helper:
         members = vcard.team(self.ds)
         sources = sorted(self.ds.cited_sources(), key=lambda s: danish_key(s.title))
         return self._render("governance", m=m, owner=self.ds.contact(m.governance.owner), members=members,
-                            sources=sources, revision_passed=m.governance.next_revision < self.ds.today)
+                            sources=sources, revision_passed=m.governance.next_revision < self.ds.today,
+                            internal_pdf=INTERNAL_PLAN_PDF)
 
     def coordinator_report(self) -> str:
         """What `infohus check` warns about: stale contacts, example people and every other warning."""

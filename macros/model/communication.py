@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .record import Origin, Source
+from .record import Origin, Source, visibility
 
 KIND = "communication"
 
@@ -18,6 +18,7 @@ class CommunicationRule:
     first_inform: tuple[str, ...]
     rules: tuple[str, ...]
     keywords: tuple[str, ...]
+    visibility: str
     source: Source
     origin: Origin
 
@@ -25,4 +26,5 @@ class CommunicationRule:
 def build(raw: dict, origin: Origin) -> CommunicationRule:
     """A CommunicationRule from a schema-valid mapping."""
     return CommunicationRule(raw["id"], raw["audience"], raw["title"], tuple(raw.get("first_inform", ())),
-                             tuple(raw["rules"]), tuple(raw.get("keywords", ())), Source.of(raw["source"]), origin)
+                             tuple(raw["rules"]), tuple(raw.get("keywords", ())), visibility(raw),
+                             Source.of(raw["source"]), origin)

@@ -80,6 +80,7 @@ class Contact:
     id: str
     name: str
     title: str | None
+    function: str | None  # public: how the plan's public edition names an internal contact
     organisation: str
     unit: str | None
     roles: tuple[str, ...]
@@ -122,7 +123,8 @@ class Contact:
 def build(raw: dict, origin: Origin) -> Contact:
     """A Contact from a schema-valid mapping."""
     return Contact(
-        id=raw["id"], name=raw["name"], title=raw.get("title"), organisation=raw["organisation"],
+        id=raw["id"], name=raw["name"], title=raw.get("title"), function=raw.get("function"),
+        organisation=raw["organisation"],
         unit=raw.get("unit"), roles=tuple(raw.get("roles", ())), topics=tuple(raw.get("topics", ())),
         responsibilities=tuple(raw.get("responsibilities", ())),
         phones=tuple(Phone(p["number"], p.get("label"), p.get("visibility"))

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import (cards, communication, contacts, definitions, escalation, forms, legal, municipality, national,
-               organisations, rules, sources, warning_signs)
+               organisations, plan, rules, sources, warning_signs)
 from ..common.paths import DEFAULT_DATA_DIR, NATIONAL_DIR
 from ..common.text import danish_key
 from .loader import Document, format_path, load
@@ -23,7 +23,7 @@ KINDS: dict[str, tuple[bool, bool]] = {
     "municipality": (False, True), "sources": (True, True), "organisations": (True, False),
     "contacts": (True, True), "definitions": (True, False), "warning_signs": (True, False),
     "legal": (True, False), "escalation": (False, True), "forms": (False, True),
-    "communication": (False, True), "cards": (False, True), "national": (True, False),
+    "communication": (False, True), "cards": (False, True), "plan": (False, True), "national": (True, False),
 }
 NATIONAL_ONLY = {"national"}  # kinds that only data/national/ may hold
 # list kinds: kind -> (key in the file, builder)
@@ -50,6 +50,7 @@ class DataSet:
     national_dir: Path
     national: national.National
     municipality: municipality.Municipality  # None only inside load_dataset when municipality.yml is invalid
+    plan: plan.Plan | None  # None only while plan.yml is missing or invalid (then there are errors)
     sources: dict[str, sources.SourceDocument]
     organisations: dict[str, organisations.Organisation]
     contacts: dict[str, contacts.Contact]
@@ -98,7 +99,7 @@ class DataSet:
         records = [*self.shown_contacts(), *filter(self.covers, (*self.definitions.values(), *self.legal.values(),
                                                                   *self.paths.values())),
                    *(s for s in self.warning_signs.values() if m.covers(s.topic)), *self.forms.values(),
-                   *self.communication.values(), *self.levels.values(), m,
+                   *self.communication.values(), *self.levels.values(), m, *([self.plan] if self.plan else []),
                    *(o for o in self.shown_organisations() if o.source)]
         cited = {r.source.doc for r in records}
         return [s for sid, s in self.sources.items() if sid in cited]
@@ -242,13 +243,17 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = 
 
     orgs = dict(records["organisations"])
     orgs.update({o.id: o for o in the_municipality.organisations} if the_municipality else {})
+    pdoc = c.docs.get(("municipality", "plan"))
+    the_plan = None
+    if pdoc is not None and isinstance(pdoc.data, dict) and not pdoc.invalid:
+        the_plan = plan.build(pdoc.data["plan"], Origin(pdoc, ("plan",)))
     ndoc = c.docs.get(("national", "national"))
     settings = national.DEFAULT
     if ndoc is not None and isinstance(ndoc.data, dict) and not ndoc.invalid:
         settings = national.build(ndoc.data["national"], Origin(ndoc, ("national",)))
     ds = DataSet(
         data_dir=Path(data_dir), national_dir=Path(national_dir), national=settings,
-        municipality=the_municipality, sources=records["sources"],
+        municipality=the_municipality, plan=the_plan, sources=records["sources"],
         organisations=orgs, contacts=records["contacts"], definitions=records["definitions"],
         warning_signs=records["warning_signs"], caveat=caveat or "", legal=records["legal"],
         levels=levels, paths=paths, forms=records["forms"], communication=records["communication"],

@@ -19,6 +19,7 @@ class Level:
     aim: str
     urgency: str
     examples: tuple[str, ...]
+    visibility: str
     source: Source
     origin: Origin
 
@@ -99,7 +100,7 @@ class EscalationPath:
 def build_level(raw: dict, origin: Origin) -> Level:
     """A Level from a schema-valid mapping."""
     return Level(raw["id"], raw["name"], raw["target"], raw["aim"], raw["urgency"],
-                 tuple(raw.get("examples", ())), Source.of(raw["source"]), origin)
+                 tuple(raw.get("examples", ())), visibility(raw), Source.of(raw["source"]), origin)
 
 
 def build_path(raw: dict, origin: Origin) -> EscalationPath:

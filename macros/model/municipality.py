@@ -47,6 +47,7 @@ class Governance:
     next_revision: date
     owner: str
     example: bool
+    draft: bool  # not adopted yet: adopted_on is the council meeting that is to adopt it
     versions: tuple[Version, ...]
 
 
@@ -100,7 +101,7 @@ def build(raw: dict, origin: Origin) -> Municipality:
         governance=Governance(
             adopted_by=gov["adopted_by"], adopted_on=date.fromisoformat(gov["adopted_on"]),
             next_revision=date.fromisoformat(gov["next_revision"]), owner=gov["owner"],
-            example=gov.get("example", False),
+            example=gov.get("example", False), draft=gov.get("draft", False),
             versions=tuple(Version(v["version"], date.fromisoformat(v["date"]), v["note"])
                            for v in gov["versions"])),
         brand_primary=brand.get("primary"), brand_accent=brand.get("accent"), brand_logo=brand.get("logo"),
@@ -143,10 +144,16 @@ def check(m: Municipality, today: date, strict: bool) -> list[Problem]:
                         f"\"{gov.adopted_by}\" er ikke en kommunalbestyrelse. {LAW}: beredskabet skal »vedtages af "
                         f"kommunalbestyrelsen«. Skriv fx \"Byrådet i {m.name}\" eller \"Kommunalbestyrelsen i "
                         f"{m.name}\".", "warning"))
-    if gov.adopted_on > today:
+    if gov.adopted_on > today and not gov.draft:
         problems.append(o.problem(("governance", "adopted_on"),
-                        f"vedtagelsesdatoen {gov.adopted_on} ligger i fremtiden. Skriv den dato, "
-                        "beredskabet blev vedtaget."))
+                        f"vedtagelsesdatoen {gov.adopted_on} ligger i fremtiden. Skriv den dato, beredskabet blev "
+                        "vedtaget; er det ikke vedtaget endnu, så skriv datoen for mødet og \"draft: true\" under "
+                        "governance."))
+    if gov.draft:
+        problems.append(o.problem(("governance", "draft"),
+                        "beredskabet er et udkast, som endnu ikke er vedtaget. Når kommunalbestyrelsen har vedtaget "
+                        "det, så ret adopted_on til mødets dato, og slet linjen \"draft: true\".",
+                        "error" if strict else "warning"))
     latest = four_years_after(gov.adopted_on)
     if gov.next_revision > latest:
         problems.append(o.problem(("governance", "next_revision"),

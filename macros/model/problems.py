@@ -29,6 +29,9 @@ class DataError(Exception):
         self.problems = problems
         super().__init__(report(problems))
 
+    def __reduce__(self):  # rebuilt from its problems, not its message (a build part runs in a child process)
+        return DataError, (self.problems,)
+
 
 def errors(problems: list[Problem]) -> list[Problem]:
     """The problems that stop a build."""

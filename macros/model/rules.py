@@ -38,6 +38,8 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
             ref(record.origin, ("source", "doc"), record.source.doc, "sources", source_ids, "sources.yml")
     for record in (*ds.levels.values(), *ds.paths.values()):
         ref(record.origin, ("source", "doc"), record.source.doc, "sources", source_ids, "sources.yml")
+    if ds.plan:
+        ref(ds.plan.origin, ("source", "doc"), ds.plan.source.doc, "sources", source_ids, "sources.yml")
     if m:
         ref(m.origin, ("source", "doc"), m.source.doc, "sources", source_ids, "sources.yml")
         out.extend(municipality.check(m, ds.today, strict))

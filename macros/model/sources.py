@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .record import Origin
+from .record import Origin, visibility
 
 KIND = "sources"
 
@@ -17,10 +17,11 @@ class SourceDocument:
     publisher: str | None
     date: str | None
     url: str | None
+    visibility: str
     origin: Origin
 
 
 def build(raw: dict, origin: Origin) -> SourceDocument:
     """A SourceDocument from a schema-valid mapping."""
     return SourceDocument(raw["id"], raw["title"], raw.get("publisher"), raw.get("date"),
-                          raw.get("url"), origin)
+                          raw.get("url"), visibility(raw), origin)

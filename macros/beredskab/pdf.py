@@ -1,0 +1,93 @@
+"""The beredskab as an accessible A4 PDF (PDF/UA-1, tagged), made with WeasyPrint from the edition's HTML.
+
+Builds repeat byte for byte: the document is read from a virtual address (file:///document/), its
+dates come from the data (`dcterms.created`), and WeasyPrint writes no clock time of its own. It loads
+nothing: the fetcher serves `data:` URIs (the logo) and refuses every other address, so a PDF never
+carries a file from the machine or a request to another host. Any warning from WeasyPrint (a missing
+text alternative, a CSS rule it ignores) fails the build: a flawed PDF is never published.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from ..common.faults import SystemFault
+
+BASE_URL = "file:///document/beredskab.html"  # virtual: the bytes never depend on the checkout path
+VARIANT = "pdf/ua-1"  # tagged, PDF 1.7, with the PDF/UA identification in its XMP
+
+
+class _Collector(logging.Handler):
+    """WeasyPrint's warnings and errors, which its Python API otherwise drops silently."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render_pdf(html: str, target: Path) -> int:
+    """Write `html` as a PDF/UA-1 file to `target`; return its page count.
+
+    SystemFault (exit 2) if WeasyPrint cannot be loaded or reports any problem; `target` is then not
+    written. The import is here, not at the top: WeasyPrint takes half a second to load.
+    """
+    try:
+        import pydyf
+        from weasyprint import HTML
+        from weasyprint.urls import FatalURLFetchingError, URLFetcher
+    except OSError as exc:  # Pango or HarfBuzz missing: cffi cannot open the library
+        raise SystemFault("PDF-motoren WeasyPrint mangler systembiblioteket Pango, så beredskabets PDF kan "
+                          "ikke laves. Installér det med \"bash scripts/system-deps.sh site\" (eller "
+                          "\"make site\"), og byg igen.") from exc
+
+    class Fetcher(URLFetcher):
+        """`data:` URIs only; any other address stops the render."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+
+        def fetch(self, url, headers=None):
+            if url.split(":", 1)[0].lower() == "data":
+                return super().fetch(url, headers)
+            raise FatalURLFetchingError(f"beredskabet henviser til en fil eller adresse, som ikke må indlejres: {url}")
+
+    def describe_links(document, pdf) -> None:
+        """Give every link annotation its link text as /Contents (PDF/UA 7.18.5), not the bare target."""
+        for page in document.pages:
+            for link_type, target, _rect, box in page.links:
+                annotation = getattr(box, "link_annotation", None)
+                if annotation is None or box.element is None:
+                    continue
+                text = " ".join("".join(box.element.itertext()).split())
+                shown = target.removeprefix("mailto:").removeprefix("tel:")
+                if link_type == "external" and shown not in text:
+                    text = f"{text} ({shown})" if text else shown
+                annotation["Contents"] = pydyf.String(text or target)
+
+    collector = _Collector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        options = {"pdf_variant": VARIANT, "pdf_identifier": True}
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=Fetcher()).render(**options)
+        if collector.messages:
+            raise _problems(collector.messages)
+        pdf = document.write_pdf(finisher=describe_links, **options)
+    except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint 70: catch it by name
+        raise SystemFault(f"Beredskabets PDF kunne ikke laves: {exc}") from None
+    finally:
+        logger.removeHandler(collector)
+    if collector.messages:
+        raise _problems(collector.messages)
+    target.write_bytes(pdf)
+    return len(document.pages)
+
+
+def _problems(messages: list[str]) -> SystemFault:
+    shown = "; ".join(dict.fromkeys(messages))
+    return SystemFault(f"Beredskabets PDF blev ikke lavet, fordi PDF-motoren WeasyPrint meldte: {shown}. "
+                       "Det er en fejl i infohus' skabelon, ikke i data: meld den til den, der vedligeholder "
+                       "infohus.")

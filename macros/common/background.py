@@ -1,0 +1,82 @@
+"""Run one part of a build in a second process while the rest goes on: the beredskab's PDFs take as long as
+the handbook and the cards together, and a machine with two cores can make both at once.
+
+The child is forked, so it shares the validated data set as it is in memory (it never reads the data
+folder again). It dies with its parent (a killed build leaves no process writing into its folder), it
+ignores Ctrl+C (the parent stops it), and it hands back its result or its exception through a pipe.
+Where forking is not safe (another thread is running, or no `fork` on this system) the work simply runs
+in this process when its result is asked for.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .faults import SystemFault, sentence
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+@contextmanager
+def in_background(work: Callable[..., Any], *args: Any) -> Iterator[Callable[[], Any]]:
+    """Start `work(*args)` in a child process; the block calls the yielded function to get its result.
+
+    The result function waits for the child and returns what `work` returned, or raises what it raised.
+    Leaving the block stops a child that is still running (after an error, or Ctrl+C), so the caller
+    can remove what it was writing into without racing it.
+    """
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda: work(*args)
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, os.getpid(), work, args), daemon=True)
+    child.start()
+    sender.close()
+
+    def result() -> Any:
+        try:
+            ok, value = receiver.recv()
+        except EOFError:  # the child died without an answer: killed, out of memory or crashed
+            child.join()
+            raise SystemFault(f"Den proces, der lavede beredskabets PDF, stoppede uventet (kode {child.exitcode}). "
+                              "Prøv igen; sker det igen, så tjek, om computeren mangler hukommelse.") from None
+        if ok:
+            return value
+        raise value
+
+    try:
+        yield result
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+
+
+def _child(sender, parent: int, work: Callable[..., Any], args: tuple) -> None:
+    """The child's whole life: die with the parent, leave Ctrl+C to it, send back one answer."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        answer = (True, work(*args))
+    except BaseException as exc:  # handed to the parent, which decides what it means
+        answer = (False, exc)
+    try:
+        sender.send(answer)
+    except Exception:  # the exception could not be pickled: send its sentence instead
+        exc = answer[1]
+        sender.send((False, SystemFault(sentence(exc)) if isinstance(exc, (OSError, SystemFault))
+                     else RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        sender.close()
