@@ -93,7 +93,7 @@ def rows(tmp: Path) -> Iterator[tuple[str, str, str]]:
     renderer = CardRenderer(shutil.which("wkhtmltopdf"), html_dir, brand, ds.content_date())
 
     def wkhtmltopdf_one(card_id: str) -> None:
-        renderer.pdf((html_dir / f"{card_id}.html").read_text(encoding="utf-8"), f"{card_id}-bench", A6)
+        renderer.pdf((html_dir / f"{card_id}.html").read_text(encoding="utf-8"), f"{card_id}-bench", A6, card_id)
 
     def chromium_one(card_id: str) -> None:
         # Not NO_SCRIPT_ARG: with scripts off this Chromium silently writes no PDF. The cards have none.

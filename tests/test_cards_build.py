@@ -193,7 +193,7 @@ def test_renderer_ignores_pdfkit_meta_tags_even_unescaped(tmp_path):
     # and the renderer's pdfkit never parses them at all.
     assert "page-size" in pdfkit.PDFKit(page(HOSTILE_TITLE), "string").options
     assert cardpdf._TrustedPDFKit(page(HOSTILE_TITLE), "string").options == {}
-    pdf, pages = renderer(tmp_path).pdf(page(f"{HOSTILE_TITLE}<p>a</p>"), "meta", A6)
+    pdf, pages = renderer(tmp_path).pdf(page(f"{HOSTILE_TITLE}<p>a</p>"), "meta", A6, "Test")
     (tmp_path / "meta.pdf").write_bytes(pdf)
     assert pages == 1
     (width, height), = page_sizes(tmp_path / "meta.pdf")
@@ -202,7 +202,7 @@ def test_renderer_ignores_pdfkit_meta_tags_even_unescaped(tmp_path):
 
 def test_renderer_runs_no_javascript(tmp_path):
     body = '<p id="x">statisk</p><script>document.getElementById("x").textContent = "JS KØRTE";</script>'
-    pdf, _ = renderer(tmp_path).pdf(page(body), "js", A6)
+    pdf, _ = renderer(tmp_path).pdf(page(body), "js", A6, "Test")
     (tmp_path / "js.pdf").write_bytes(pdf)
     assert pdf_text(tmp_path / "js.pdf") == "statisk"
 
@@ -212,13 +212,13 @@ def test_renderer_reads_local_files_only_from_the_assets_folder(tmp_path):
     segno.make("inside").save(r.assets / "inside.png", scale=4)
     picture = tmp_path / "outside.png"
     segno.make("outside").save(picture, scale=4)
-    pdf, _ = r.pdf(page('<img src="inside.png" alt="">'), "inside", A6)
+    pdf, _ = r.pdf(page('<img src="inside.png" alt="">'), "inside", A6, "Test")
     (tmp_path / "inside.pdf").write_bytes(pdf)
     listed = subprocess.run(["pdfimages", "-list", str(tmp_path / "inside.pdf")], capture_output=True,
                             encoding="utf-8", check=True).stdout.splitlines()[2:]
     assert len(listed) == 1, "a picture in the assets folder is allowed"
     with pytest.raises(SystemFault, match="ProtocolUnknownError"):  # outside: refused, and the render fails
-        r.pdf(page(f'<img src="file://{picture}" alt="">'), "outside", A6)
+        r.pdf(page(f'<img src="file://{picture}" alt="">'), "outside", A6, "Test")
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
@@ -239,7 +239,7 @@ def test_renderer_makes_no_network_requests(tmp_path):
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}"
         body = f'<link rel="stylesheet" href="{url}/a.css"><img src="{url}/b.png" alt=""><p>a</p>'
-        renderer(tmp_path).pdf(page(body), "net", A6)
+        renderer(tmp_path).pdf(page(body), "net", A6, "Test")
         assert _Recorder.requests == []
         # Control: the same page through wkhtmltopdf without our options does reach the server.
         source = tmp_path / "net.html"

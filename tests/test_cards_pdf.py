@@ -149,6 +149,19 @@ def test_every_card_is_one_a6_page_and_the_sheet_a4_four_to_a_page(built_cards):
     assert_in_order(pdf_text(folder / SHEET_NAME), [v.card.title for v in views])
 
 
+def test_every_card_and_the_sheet_have_a_pdf_title_not_a_file_name(built_cards):
+    """What a PDF reader shows in its title bar and reads aloud; wkhtmltopdf alone leaves it empty."""
+    folder, views = built_cards
+
+    def title(pdf: Path) -> str:
+        info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+        return re.search(r"^Title:\s*(.*)$", info, re.M)[1]
+
+    for view in views:
+        assert title(folder / view.pdf_name) == f"Handlekort: {view.card.title} – {view.team}"
+    assert title(folder / SHEET_NAME) == f"Alle handlekort – {views[0].team}"
+
+
 def test_all_fonts_are_embedded_liberation_sans(built_cards):
     folder, views = built_cards
     pdfs = sorted(folder.glob("*.pdf"))

@@ -5,6 +5,7 @@ no local files outside the build's own assets folder, and no options from the HT
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -118,16 +119,20 @@ class CardRenderer:
     def card(self, view: CardView, size: int) -> tuple[bytes, int]:
         """One card as an A6 PDF at text size `size`, and its number of pages (1 unless too long)."""
         html = render("cards/a6.html", view=view, size=size, brand=self.brand)
-        return self.pdf(html, f"{view.id}-{size}", A6, f"handlekortet \"{view.id}\"")
+        return self.pdf(html, f"{view.id}-{size}", A6, f"Handlekort: {view.card.title} – {view.team}",
+                        f"handlekortet \"{view.id}\"")
 
     def sheet(self, views: list[CardView], sizes: dict[str, int]) -> bytes:
         """All cards on A4, four to a page, each at the size it has as an A6 card, with crop marks."""
         pages = [[(v, sizes[v.id]) for v in views[i:i + 4]] for i in range(0, len(views), 4)]
         html = render("cards/a4.html", pages=pages, team=views[0].team if views else "", brand=self.brand)
-        return self.pdf(html, "alle-kort-a4", A4, "arket med alle handlekort")[0]
+        title = f"Alle handlekort – {views[0].team}" if views else "Alle handlekort"
+        return self.pdf(html, "alle-kort-a4", A4, title, "arket med alle handlekort")[0]
 
-    def pdf(self, html: str, name: str, size: tuple[float, float], making: str = "et handlekort") -> tuple[bytes, int]:
-        """Render trusted HTML (written to the assets folder) to PDF bytes of exactly `size` points."""
+    def pdf(self, html: str, name: str, size: tuple[float, float], title: str,
+            making: str = "et handlekort") -> tuple[bytes, int]:
+        """Render trusted HTML (written to the assets folder) to PDF bytes of exactly `size` points, with
+        `title` as the PDF's title (what a reader and a screen reader show instead of the file name)."""
         source = self.assets / f"{name}.html"
         source.write_text(html, encoding="utf-8")
         # Every option is set here; none comes from the HTML. --zoom, --dpi and
@@ -145,7 +150,21 @@ class CardRenderer:
         output = run(kit.command(), making=making, package="wkhtmltopdf", timeout=TOOL_TIMEOUT,
                      env=self.configuration.environ, accept=_finished)
         pdf, pages = exact_page_size(output, size)
-        return pinned_creation_date(pdf, self.created), pages
+        return titled(pinned_creation_date(pdf, self.created), title), pages
+
+
+def titled(pdf: bytes, title: str) -> bytes:
+    """The PDF with `title` in its document information. wkhtmltopdf built on Debian's unpatched Qt ignores
+    --title (it writes an empty /Title), so pypdf writes the file again with the title set."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def pinned_creation_date(pdf: bytes, day: date) -> bytes:
