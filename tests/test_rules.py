@@ -83,7 +83,7 @@ def test_card_pointing_at_an_unknown_path(check, data_copy):
     assert code == 1
     line = line_of(path, "path: medarbejdere")
     assert f'{path}:{line}: cards[0].path: "medarbejdere" findes ikke i escalation.yml (paths). ' \
-           'Mente du "medarbejder"?' in error_lines(out)
+           'Mente du "medarbejder"? Brug et af: borger, medarbejder, medarbejder-nsk.' in error_lines(out)
 
 
 def test_related_term_must_exist(check, data_copy):

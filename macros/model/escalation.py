@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .problems import Problem
+from .problems import Problem, unknown_id
 from .record import Origin, Source, visibility
 
 KIND = "escalation"
@@ -151,8 +151,7 @@ def check_path(path: EscalationPath) -> list[Problem]:
 
 
 def _unknown_step(step_id: str, path: EscalationPath, steps: dict) -> str:
-    return (f"\"{step_id}\" er ikke et spørgsmål eller udfald i vejen \"{path.id}\". "
-            f"Brug et af: {', '.join(steps)}.")
+    return unknown_id(step_id, steps, f"spørgsmålene og udfaldene i vejen \"{path.id}\"", every=True)
 
 
 def _find_loop(path: EscalationPath, steps: dict) -> list[str] | None:

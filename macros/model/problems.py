@@ -1,10 +1,16 @@
 """Problems found in the data: one type for errors and warnings, formatted for the coordinator."""
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+# Up to this many valid ids are listed in the message itself; with more, the message says where they are.
+LISTED_IDS = 12
+# Where the handbook lists every id a municipality can point at (the coordinator page's reference).
+ID_REFERENCE = "siden »Til koordinatoren« i håndbogen, under »Id'er, du kan henvise til«"
 
 
 @dataclass(frozen=True, order=True)
@@ -20,6 +26,22 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:"
         return f"{where} {self.path}: {self.message}" if self.path else f"{where} {self.message}"
+
+
+def unknown_id(value: str, options, what: str, where: str | None = None, every: bool = False) -> str:
+    """"x" findes ikke i <what>, with the closest id ("Mente du ...?") and the valid ids, or where they are.
+
+    `every`: list every option in the order given (the steps of one path, all in the same file)."""
+    options = list(options) if every else sorted(options)
+    guess = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    message = f"\"{value}\" findes ikke i {what}."
+    if guess:
+        message += f" Mente du \"{guess[0]}\"?"
+    if not options:
+        return message + f" Der er endnu ingen at vælge imellem: opret den først i {where or what}."
+    if every or len(options) <= LISTED_IDS:
+        return message + f" Brug et af: {', '.join(options)}."
+    return message + f" Se alle {len(options)} i {where or what} eller på {ID_REFERENCE}."
 
 
 class DataError(Exception):
@@ -43,12 +65,23 @@ def warnings(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "warning"]
 
 
-def report(problems: list[Problem]) -> str:
-    """All problems as Danish text: errors first, then warnings, then a summary line."""
+NATIONAL_HEADING = "Advarsler om de nationale data (dem retter infohus, ikke du; de forsvinder, når infohus opdateres):"
+
+
+def report(problems: list[Problem], national_dir: Path | None = None) -> str:
+    """All problems as Danish text: errors first, then warnings, then a summary line.
+
+    Warnings about files in `national_dir` come last under their own heading: the coordinator cannot fix
+    them (the national data ships with infohus), and they must not hide the municipality's own."""
+    def national(p: Problem) -> bool:
+        return national_dir is not None and Path(p.file).resolve().is_relative_to(Path(national_dir).resolve())
+
     lines: list[str] = []
-    for title, group in (("Fejl", errors(problems)), ("Advarsler", warnings(problems))):
+    own = [p for p in warnings(problems) if not national(p)]
+    for title, group in (("Fejl:", errors(problems)), ("Advarsler:", own),
+                         (NATIONAL_HEADING, [p for p in warnings(problems) if national(p)])):
         if group:
-            lines.append(f"{title}:")
+            lines.append(title)
             lines.extend(str(p) for p in sorted(group))
             lines.append("")
     n_err, n_warn = len(errors(problems)), len(warnings(problems))
