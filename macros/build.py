@@ -7,13 +7,13 @@ from pathlib import Path
 
 from mkdocs.exceptions import MkDocsException
 
-from . import outdir
+from . import changes, outdir
 from .beredskab.page import build_internal_edition, build_public_edition
 from .cards.pdf import build_cards
 from .citizen.page import build_public
 from .common.background import in_background
 from .common.paths import CARDS_FOLDER, INTERNAL_PLAN_PDF, ROOT
-from .handbook.site import build_handbook
+from .handbook.site import NO_LOG, BuildLog, build_handbook
 from .model.dataset import DataSet, load_dataset, national_dir_for
 from .model.problems import DataError, errors, report
 
@@ -26,30 +26,38 @@ def build_all(data_dir: Path, out: Path, strict: bool) -> int:
     System faults (`OSError`, `SystemFault`, a refused `--out`) propagate to the command's edge, after
     the staging folder is removed; the previous OUT is untouched in every case.
     """
-    target = outdir.claim(out, {"projektmappen": ROOT, "datamappen": data_dir,
-                                "de nationale data": national_dir_for(data_dir)})
+    national = national_dir_for(data_dir)
+    target = outdir.claim(out, {"projektmappen": ROOT, "datamappen": data_dir, "de nationale data": national})
     ds, problems = load_dataset(data_dir, strict=strict)
     if ds is None or errors(problems):
-        sys.stderr.write("Data har fejl; intet er bygget.\n" + report(problems) + "\n")
+        sys.stderr.write("Data har fejl; intet er bygget.\n" + report(problems, national) + "\n")
         return EXIT_DATA
     if problems:
-        sys.stdout.write(report(problems) + "\n")
+        sys.stdout.write(report(problems, national) + "\n")
+    before = outdir.read_marker(target.path) if target.path.is_dir() else None
     try:
         with outdir.staging(target) as staging:
-            build_outputs(ds, staging)
+            shown = changes.shows(ds)
+            found = changes.differences(before.get("shows") if before else None, shown)
+            past = changes.history(before, found, ds)
+            build_outputs(ds, staging, BuildLog(bool(before and before.get("shows")), tuple(c.text for c in found),
+                                                tuple(past)))
             outdir.publish(staging, target, {"data": str(Path(data_dir).resolve()),
-                                             "date": ds.content_date().isoformat()})
+                                             "date": ds.content_date().isoformat(), "shows": shown,
+                                             "history": past})
     except DataError as exc:
-        sys.stderr.write("Data har fejl; intet er bygget.\n" + report(exc.problems) + "\n")
+        sys.stderr.write("Data har fejl; intet er bygget.\n" + report(exc.problems, national) + "\n")
         return EXIT_DATA
     except MkDocsException as exc:
         sys.stderr.write(f"Byggeriet fejlede, og \"{target.shown}\" er ikke ændret: {exc}\n")
         return EXIT_DATA
     sys.stdout.write(f"Bygget: {target.path}\n")
+    if found:
+        sys.stdout.write("Ændret siden sidste byg:\n" + "".join(f"  {c.text}\n" for c in found))
     return EXIT_OK
 
 
-def build_outputs(ds: DataSet, folder: Path) -> None:
+def build_outputs(ds: DataSet, folder: Path, log: BuildLog = NO_LOG) -> None:
     """Every output of `ds` into `folder`: the handbook with its cards, the beredskab, the citizen page.
 
     The parts run at once, as they need nothing from each other: the beredskab's two PDFs in two more
@@ -62,7 +70,7 @@ def build_outputs(ds: DataSet, folder: Path) -> None:
             in_background(build_internal_edition, ds, internal) as internal_edition, \
             ThreadPoolExecutor(1) as pool:
         cards_done = pool.submit(build_cards, ds, cards)
-        build_handbook(ds, folder / "intranet")
+        build_handbook(ds, folder / "intranet", log)
         cards_done.result()
         plan = public_edition()
         internal_edition()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .common.faults import SystemFault, sentence
 from .common.paths import DEFAULT_DATA_DIR
-from .model.dataset import load_dataset
+from .model.dataset import load_dataset, national_dir_for
 from .model.problems import errors, report
 from .outdir import Refused
 
@@ -133,10 +133,27 @@ def _new(folder: Path, name: str) -> int:
 
 
 def _check(data_dir: Path, strict: bool) -> int:
-    _, problems = load_dataset(data_dir, strict=strict)
+    ds, problems = load_dataset(data_dir, strict=strict)
     stream = sys.stderr if errors(problems) else sys.stdout
-    stream.write(report(problems) + "\n")
+    stream.write(report(problems, national_dir_for(data_dir)) + "\n")
+    if ds is not None and ds.municipality is not None and not errors(problems):
+        sys.stdout.write(_due_text(ds))
     return EXIT_DATA if errors(problems) else EXIT_OK
+
+
+def _due_text(ds) -> str:
+    """The short list of what falls due within 30 days (and what is overdue), earliest first."""
+    from .common.dates import date_text
+    from .model.due import SOON_DAYS, due_items, soon
+
+    items = soon(due_items(ds), ds.today)
+    if not items:
+        return f"\nIntet forfalder de næste {SOON_DAYS} dage.\n"
+    lines = [f"\nForfalder de næste {SOON_DAYS} dage:"]
+    for item in items:
+        late = " (overskredet)" if item.on < ds.today else ""
+        lines.append(f"  {date_text(item.on)}{late}: {item.what} – {item.file}:{item.line}")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

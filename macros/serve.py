@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .beredskab.page import build_internal_edition, build_public_edition
@@ -102,8 +103,13 @@ def previewing() -> bool:
 
 
 def write_preview(ds: DataSet, site_dir: Path) -> None:
-    """The action cards, the beredskab and the citizen page beside the handbook in the preview's folder."""
-    build_cards(ds, site_dir / CARDS_FOLDER)
-    build_internal_edition(ds, site_dir / INTERNAL_PLAN_PDF)
-    plan = build_public_edition(ds, site_dir / CITIZEN_FOLDER)
+    """The action cards, the beredskab and the citizen page beside the handbook in the preview's folder.
+
+    The cards are made in a thread (wkhtmltopdf works in its own processes) while the beredskab's PDFs
+    are made here, so a saved file shows sooner."""
+    with ThreadPoolExecutor(1) as pool:
+        cards = pool.submit(build_cards, ds, site_dir / CARDS_FOLDER)
+        build_internal_edition(ds, site_dir / INTERNAL_PLAN_PDF)
+        plan = build_public_edition(ds, site_dir / CITIZEN_FOLDER)
+        cards.result()
     build_public(ds, site_dir / CITIZEN_FOLDER, (plan.pdf_bytes, plan.pdf_pages))

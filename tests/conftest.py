@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from macros.cli import main
+from macros.model.problems import NATIONAL_HEADING
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data" / "hjoerring"
@@ -43,8 +44,9 @@ def section_lines(output: str, heading: str) -> list[str]:
     """The problem lines under `heading` ("Fejl:" or "Advarsler:"), up to the blank line after them."""
     lines, inside = [], False
     for line in output.splitlines():
-        if line in ("Fejl:", "Advarsler:"):
-            inside = line == heading
+        if line in ("Fejl:", "Advarsler:") or line == NATIONAL_HEADING:
+            # The warnings about the national data are warnings too, under a heading of their own.
+            inside = line == heading or (line == NATIONAL_HEADING and heading == "Advarsler:")
         elif not line:
             inside = False
         elif inside:

@@ -16,7 +16,7 @@ from macros.common.dates import date_text
 
 PAGES = ("", "fra-bekymring-til-handling/", "bekymringstegn/", "forebyggelsestrekanten/", "kontakter/",
          "handlekort/", "skemaer/", "kommunikation/", "lovgrundlag/", "ordliste/", "om-haandbogen/",
-         "koordinator/")
+         "aendringer/", "koordinator/")
 
 
 @pytest.fixture(scope="module")

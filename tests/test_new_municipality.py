@@ -71,3 +71,31 @@ def test_new_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
     assert main(["new", str(tmp_path), "--name", "X Kommune"]) == 2
     assert "findes allerede og er ikke tom" in capsys.readouterr().err
     assert (tmp_path / "x.yml").read_text(encoding="utf-8") == "a: 1\n"
+
+
+def test_strict_refuses_template_content_left_as_infohus_new_wrote_it(tmp_path, capsys):
+    """Filled in: municipality, sources, contacts, communication and plan (real people, the municipality's
+    own source, adopted). Untouched: escalation, forms and cards. --strict must refuse those three files;
+    without --strict they are warnings."""
+    folder = tmp_path / "data" / "eksempel"
+    assert main(["new", str(folder), "--name", "Æbeltoft Kommune"]) == 0
+    fill(folder)
+    for name in ("contacts.yml", "communication.yml", "municipality.yml"):
+        path = folder / name
+        text = path.read_text(encoding="utf-8").replace("doc: eksempeldata", "doc: beredskabsplan")
+        text = re.sub(r"(?m)^\s*(example|draft): true\n", "", text)
+        path.write_text(text, encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["check", "--data", str(folder), "--strict"]) == 1
+    captured = capsys.readouterr()
+    errors = error_lines(captured.out + captured.err)
+    untouched = {"escalation.yml", "forms.yml", "cards.yml"}
+    assert errors and {Path(line.split(":", 1)[0]).name for line in errors} == untouched, errors
+    assert all("står, som infohus new skrev det. Tilpas til kommunens egen plan" in line for line in errors)
+    assert any(line.startswith(f"{folder / 'escalation.yml'}:") and "vejen \"Du er bekymret for en borger\"" in line
+               for line in errors)
+
+    assert main(["check", "--data", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert len([w for w in warning_lines(out) if "står, som infohus new skrev det" in w]) == len(errors)

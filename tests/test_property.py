@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from macros.cli import main
+from macros.model.problems import NATIONAL_HEADING
 
 LOCATED = re.compile(r"^\S+\.ya?ml:\d+: ")
 
@@ -65,8 +66,13 @@ def test_corrupted_data_gives_located_problems_not_tracebacks(data, capsys):
     text = out.out + out.err
     assert code in (0, 1), text
     assert "Traceback" not in text
+    # What falls due follows the problems when there are no errors: its lines name file and line too.
+    text, _, due = text.partition("\nForfalder de næste 30 dage:\n")
+    text = text.replace("\nIntet forfalder de næste 30 dage.\n", "\n")
+    assert all(re.match(r"^  \d+\. \w+ \d{4}( \(overskredet\))?: .+ – \S+\.ya?ml:\d+$", line)
+               for line in due.splitlines()), due
     problem_lines = [line for line in text.splitlines()
-                     if line and line not in ("Fejl:", "Advarsler:") and not line.startswith(
+                     if line and line not in ("Fejl:", "Advarsler:", NATIONAL_HEADING) and not line.startswith(
                          ("Data er i orden", "Data har fejl")) and not re.match(r"^\d+ fejl og", line)]
     for line in problem_lines:
         assert LOCATED.match(line), f"problem without file and line: {line!r}"

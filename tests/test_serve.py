@@ -23,8 +23,10 @@ def _free_port() -> int:
 
 
 def _get(url: str) -> tuple[int, bytes]:
+    """GET `url`. MkDocs' server holds a request while it rebuilds (the handbook, the cards and the
+    beredskab's PDFs), so the wait for an answer is generous."""
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(url, timeout=90) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, b""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..common.dates import date_text
+from ..common.text import and_join
 from ..model.contacts import Contact, Phone
 from ..model.dataset import DataSet
 from ..model.escalation import EscalationPath, Outcome, Question
@@ -207,12 +208,6 @@ class PlanView:
     def topics_text(self) -> str:
         """"negativ social kontrol, æresrelaterede konflikter og ekstremisme"."""
         return and_join(self.topics)
-
-
-def and_join(words) -> str:
-    """"a, b og c"."""
-    words = list(words)
-    return ", ".join(words[:-1]) + " og " + words[-1] if len(words) > 1 else "".join(words)
 
 
 def title_for(topics: tuple[str, ...]) -> str:

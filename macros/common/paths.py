@@ -10,6 +10,8 @@ NATIONAL_DIR = DATA_DIR / "national"
 DEFAULT_DATA_DIR = DATA_DIR / "hjoerring"
 OVERRIDES = ROOT / "overrides"
 MKDOCS_YML = ROOT / "mkdocs.yml"
+# What `infohus new` writes: the check compares a municipality's records with it, to find untouched template text.
+SCAFFOLD_TEMPLATES = ROOT / "macros" / "scaffold" / "templates"
 
 # Places in a build (OUT/...) that one output writes and another links.
 CARDS_FOLDER = "handlekort"               # OUT/intranet/handlekort/: the action cards

@@ -36,3 +36,9 @@ def file_size(size: int, lang: str = "da") -> str:
         return f"{max(1, round(size / 1000))}\u00a0kB"
     megabytes = f"{size / 1_000_000:.1f}"
     return (megabytes.replace(".", ",") if lang == "da" else megabytes) + "\u00a0MB"
+
+
+def and_join(words) -> str:
+    """"a, b og c": a Danish list in running text."""
+    words = list(words)
+    return ", ".join(words[:-1]) + " og " + words[-1] if len(words) > 1 else "".join(words)

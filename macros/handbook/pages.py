@@ -13,15 +13,18 @@ from markupsafe import escape
 from mkdocs.utils import get_relative_url
 
 from . import flowchart, glossary, search_terms, vcard
-from ..model.contacts import Contact
-from ..model.dataset import DataSet
-from ..model.escalation import EscalationPath, Outcome, Question
-from ..model.municipality import TOPIC_NAMES
-from ..model.problems import warnings
+from .calendar import FILE as CALENDAR
 from ..common.dates import date_text
 from ..common.paths import INTERNAL_PLAN_PDF
 from ..common.render import render
-from ..common.text import Abbreviator, danish_key
+from ..common.text import Abbreviator, and_join, danish_key
+from ..model import reference
+from ..model.contacts import Contact
+from ..model.dataset import DataSet
+from ..model.due import SOON_DAYS, due_items, soon
+from ..model.escalation import EscalationPath, Outcome, Question
+from ..model.municipality import TOPIC_NAMES
+from ..model.problems import warnings
 from ..model.warning_signs import KIND_NAMES
 
 # The pages macros link to, by role. A missing page fails the build.
@@ -42,9 +45,22 @@ def macros(env, ds: DataSet) -> dict[str, Callable[..., str]]:
         "contacts": h.contacts, "legal_basis": h.legal_basis, "forms": h.forms,
         "communication": h.communication, "governance": h.governance,
         "coordinator_report": h.coordinator_report, "team_description": h.team_description,
-        "covered_elsewhere": h.covered_elsewhere,
+        "covered_elsewhere": h.covered_elsewhere, "summary": h.summary, "changes": h.changes,
         "plain": plain,
     }
+
+
+NUMBER_WORDS = ("nul", "ét", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti")
+
+
+def number_word(n: int) -> str:
+    """3 -> "tre", as Danish writes small numbers in running text."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
+def levels(n: int) -> str:
+    """"De tre niveauer", "Ét niveau"."""
+    return "Ét niveau" if n == 1 else f"De {number_word(n)} niveauer"
 
 
 def plain(text: str) -> str:
@@ -134,6 +150,32 @@ class Helper:
     def search_box(self) -> str:
         """A search field on the page that opens the handbook's search with the query."""
         return self._render("search-box")
+
+    def summary(self, part: str) -> str:
+        """One line about a part of the handbook, with the names the data gives it (escaped for Markdown):
+        "Bekymringssamtale til udskrift.", "Forebyggelsen er delt i tre niveauer.", ..."""
+        ds = self.ds
+        if part == "forms":
+            text = f"{and_join(f.title for f in ds.forms.values())} til udskrift."
+        elif part == "levels":
+            text = f"{levels(len(ds.levels))}, og hvor hurtigt du skal reagere på hvert."
+        elif part == "levels_lead":
+            n = len(ds.levels)
+            text = f"Forebyggelsen er delt i {'ét niveau' if n == 1 else number_word(n) + ' niveauer'}."
+        elif part == "communication":
+            text = f"{and_join(r.title for r in ds.communication.values())}."
+        elif part == "glossary":
+            terms = ds.glossary()
+            text = f"De {len(terms)} begreber i håndbogen – fra {terms[0].term} til {terms[-1].term}." if terms else ""
+        else:
+            raise ValueError(f"summary(): ukendt del \"{part}\"")
+        return plain(text[:1].upper() + text[1:])
+
+    def changes(self) -> str:
+        """The Ændringer page: the beredskab's versions, and what the last builds changed on cards and pages."""
+        gov = self.ds.municipality.governance
+        return self._render("changes", versions=sorted(gov.versions, key=lambda v: v.date, reverse=True),
+                            log=self.env.variables["build_log"])
 
     def team_description(self) -> str:
         """The team's own description from municipality.yml."""
@@ -230,9 +272,21 @@ class Helper:
     def coordinator_report(self) -> str:
         """What `infohus check` warns about: stale contacts, example people and every other warning."""
         contacts = list(self.ds.contacts.values())
+        ds = self.ds
+        # The records of the covered topics only: an uncovered topic is never named in the handbook.
+        records = {"contacts": {c.id: c for c in ds.shown_contacts()},
+                   "legal": {i: r for i, r in ds.legal.items() if ds.covers(r)},
+                   "definitions": {i: d for i, d in ds.definitions.items() if ds.covers(d)},
+                   "warning_signs": {i: s for i, s in ds.warning_signs.items() if ds.municipality.covers(s.topic)},
+                   "organisations": {o.id: o for o in ds.shown_organisations()},
+                   "sources": {s.id: s for s in ds.cited_sources()},
+                   "levels": ds.levels, "paths": {i: p for i, p in ds.paths.items() if ds.covers(p)}}
         return self._render("coordinator-report", stale=[c for c in contacts if self.stale(c)],
-                            examples=[c for c in contacts if c.example], problems=warnings(self.ds.problems),
-                            review_days=self.ds.municipality.review_days)
+                            examples=[c for c in contacts if c.example], problems=warnings(ds.problems),
+                            review_days=ds.municipality.review_days, log=self.env.variables["build_log"],
+                            due=soon(due_items(ds), ds.today), due_days=SOON_DAYS, calendar=CALENDAR,
+                            calendar_url=ds.municipality.url_intranet.rstrip("/") + "/" + CALENDAR,
+                            reference=reference.groups(records, ds.is_national))
 
     def _paths(self) -> list[EscalationPath]:
         """The decision paths of the covered topics, in data order."""

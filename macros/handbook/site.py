@@ -11,41 +11,60 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from . import pages, vcard
+from . import calendar, pages, vcard
 from ..common.dates import date_text
 from ..common.paths import DEFAULT_DATA_DIR, MKDOCS_YML
-from ..model.dataset import DataSet, load_dataset
+from ..common.text import and_join
+from ..model.dataset import DataSet, load_dataset, national_dir_for
 from ..model.municipality import TOPIC_NAMES, text_colour
 from ..model.problems import errors, report
 
 BRAND_FOLDER = "assets/brand"
 
-# The data set `infohus build` validated, while it runs MkDocs in the same process.
-_given: ContextVar[DataSet | None] = ContextVar("infohus_dataset", default=None)
+@dataclass(frozen=True)
+class BuildLog:
+    """What changed since the build this one replaces, for the coordinator page and the Ændringer page."""
+
+    compared: bool                # an earlier build was there to compare with
+    changes: tuple[str, ...]      # this build's changes, one sentence each
+    history: tuple[dict, ...]     # the builds with changes, newest first: {"shown": date, "changes": [...]}
+
+
+NO_LOG = BuildLog(False, (), ())
+
+# The data set `infohus build` validated, and its log, while it runs MkDocs in the same process.
+_given: ContextVar[tuple[DataSet, BuildLog] | None] = ContextVar("infohus_dataset", default=None)
 
 
 @contextmanager
-def given(ds: DataSet) -> Iterator[None]:
+def given(ds: DataSet, log: BuildLog = NO_LOG) -> Iterator[None]:
     """Within the block, MkDocs builds the handbook from `ds` instead of loading the data again."""
-    token = _given.set(ds)
+    token = _given.set((ds, log))
     try:
         yield
     finally:
         _given.reset(token)
 
 
-def build_handbook(ds: DataSet, site_dir: Path) -> None:
-    """Run MkDocs on the handbook with the validated data set handed to the macros."""
+def build_handbook(ds: DataSet, site_dir: Path, log: BuildLog = NO_LOG) -> None:
+    """Run MkDocs on the handbook with the validated data set (and the build's log) handed to the macros."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    with given(ds):
+    with given(ds, log):
         build(load_config(str(MKDOCS_YML), site_dir=str(site_dir)))
+
+
+def build_log() -> BuildLog:
+    """The log handed over by `infohus build`; none under `mkdocs build` or `infohus serve`."""
+    handed = _given.get()
+    return handed[1] if handed else NO_LOG
 
 
 def dataset() -> DataSet:
@@ -53,13 +72,13 @@ def dataset() -> DataSet:
 
     PluginError with every problem (the messages of `infohus check`) if the data has an error.
     """
-    ds = _given.get()
-    if ds is not None:
-        return ds
+    handed = _given.get()
+    if handed is not None:
+        return handed[0]
     data_dir = Path(os.environ.get("INFOHUS_DATA") or DEFAULT_DATA_DIR)
     ds, problems = load_dataset(data_dir, strict=os.environ.get("INFOHUS_STRICT") == "1")
     if ds is None or errors(problems):
-        raise PluginError("Data har fejl; intet er bygget.\n" + report(problems))
+        raise PluginError("Data har fejl; intet er bygget.\n" + report(problems, national_dir_for(data_dir)))
     return ds
 
 
@@ -67,6 +86,7 @@ def define(env, ds: DataSet) -> None:
     """Settings from the data, and every page macro, registered on the macros plugin's `env`."""
     env.conf["site_name"] = ds.municipality.team
     env.variables["data"] = ds
+    env.variables["build_log"] = build_log()
     configure(env.conf, ds)
     for name, macro in pages.macros(env, ds).items():
         env.macro(macro, name)
@@ -77,8 +97,7 @@ def configure(conf, ds: DataSet) -> None:
     m = ds.municipality
     if not conf.get("site_url"):  # `mkdocs serve` sets its own address
         conf["site_url"] = m.url_intranet
-    topics = [TOPIC_NAMES[t] for t in m.topics]
-    covered = ", ".join(topics[:-1]) + " og " + topics[-1] if len(topics) > 1 else topics[0]
+    covered = and_join(TOPIC_NAMES[t] for t in m.topics)
     conf["site_description"] = f"{m.team}: {m.name}s beredskab mod {covered}"
     conf["mdx_configs"].setdefault("abbr", {})["glossary"] = ds.abbreviations()
     if m.brand_logo:
@@ -93,8 +112,9 @@ def configure(conf, ds: DataSet) -> None:
 
 
 def write_files(site_dir: Path, ds: DataSet) -> None:
-    """Files the pages link to that are not pages: the vCards and the municipality's logo."""
+    """Files the pages link to that are not pages: the vCards, the coordinator's calendar and the logo."""
     vcard.write(site_dir, ds)
+    calendar.write(site_dir, ds)
     logo = ds.municipality.brand_logo
     if logo:
         source = ds.data_dir / logo

@@ -10,9 +10,9 @@ from typing import Any, Callable
 
 from . import (cards, communication, contacts, definitions, escalation, forms, legal, municipality, national,
                organisations, plan, rules, sources, warning_signs)
-from ..common.paths import DEFAULT_DATA_DIR, NATIONAL_DIR
+from ..common.paths import DEFAULT_DATA_DIR, NATIONAL_DIR, SCHEMA_DIR
 from ..common.text import danish_key
-from .loader import Document, format_path, load
+from .loader import Document, format_path, load, schema_line_problem
 from .problems import Problem
 from .record import Origin
 from .schema import validate
@@ -73,8 +73,9 @@ class DataSet:
     def content_date(self) -> date:
         """The newest date in the data (not the clock): what pages and cards are dated, so builds repeat."""
         gov = self.municipality.governance
+        adopted = [] if gov.draft else [gov.adopted_on]  # a draft's adopted_on is a meeting still to come
         return max([c.verified.on for c in self.contacts.values()] + [r.verified.on for r in self.legal.values()]
-                   + [gov.adopted_on] + [v.date for v in gov.versions])
+                   + adopted + [v.date for v in gov.versions])
 
     def with_role(self, role: str) -> list[contacts.Contact]:
         """Contacts that have `role`, in data order."""
@@ -158,6 +159,9 @@ class Collector:
                 continue
             doc, problems = load(file, self.display(file))
             self.problems.extend(problems)
+            hint = schema_line_problem(file, self.display(file), SCHEMA_DIR / f"{kind}.schema.json")
+            if hint:
+                self.problems.append(hint)
             if doc.data is None:
                 self.unreadable.add(kind)
             else:
@@ -211,6 +215,14 @@ class Collector:
             result[record_id] = builder(raw, origin)
             scope_of[record_id] = scope
         return result
+
+
+def national_records(national_dir: Path = NATIONAL_DIR) -> dict[str, dict[str, Any]]:
+    """The national folder's records by kind (kind -> id -> record), without a municipality: what
+    `infohus new` lists in the comments of the files it writes."""
+    c = Collector(Path(national_dir), Path(national_dir))
+    c.load_folder(Path(national_dir), "national")
+    return {kind: c.records(kind) for kind in _LISTS if KINDS[kind][0]}
 
 
 def national_dir_for(data_dir: Path) -> Path:

@@ -6,6 +6,7 @@ into nodes and turned into data here, with YAML 1.2-like scalars and every line 
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,6 +158,42 @@ def load(path: Path, display: str) -> tuple[Document, list[Problem]]:
     problems: list[Problem] = []
     doc.data = _build(node, (), doc, problems)
     return doc, problems
+
+
+_SCHEMA_LINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")
+
+
+def schema_line_problem(path: Path, display: str, schema: Path) -> Problem | None:
+    """A warning when the file's editor hint (`# yaml-language-server: $schema=...`, in the first lines)
+    is missing or does not lead to `schema`: the editor then silently stops checking while one types."""
+    wanted = Path(os.path.relpath(schema, path.parent.resolve())).as_posix()
+    fix = f"Skriv øverst i filen: # yaml-language-server: $schema={wanted}"
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace").splitlines()[:5]
+    except OSError:
+        return None  # the file's own problem is reported where it is read
+    for number, line in enumerate(head, 1):
+        found = _SCHEMA_LINE.match(line.strip())
+        if found:
+            value = found[1]
+            target = Path(value) if Path(value).is_absolute() else path.parent / value
+            if "://" not in value and target.resolve() == schema.resolve():
+                return None
+            return Problem(display, number, "", f"$schema-linjen peger på \"{value}\", som ikke er infohus' "
+                           f"skema for filen, så din editor kan ikke tjekke den, mens du skriver (mappen er "
+                           f"måske flyttet). Ret linjen til: # yaml-language-server: $schema={wanted}", "warning")
+    return Problem(display, 1, "", f"filen har ingen $schema-linje, så din editor kan ikke tjekke den, mens du "
+                   f"skriver. {fix}", "warning")
+
+
+def parse(text: str, display: str) -> Any:
+    """The data of YAML `text`, read exactly as `load` reads a file (plain scalars stay strings); None if it
+    cannot be read. For text the program itself ships, such as the templates of `infohus new`."""
+    try:
+        node = _Composer(text).get_single_node()
+    except yaml.YAMLError:
+        return None
+    return _build(node, (), Document(path=Path(display), display=display), [])
 
 
 def _is_comment(line: str) -> bool:

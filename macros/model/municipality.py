@@ -152,7 +152,8 @@ def check(m: Municipality, today: date, strict: bool) -> list[Problem]:
     if gov.draft:
         problems.append(o.problem(("governance", "draft"),
                         "beredskabet er et udkast, som endnu ikke er vedtaget. Når kommunalbestyrelsen har vedtaget "
-                        "det, så ret adopted_on til mødets dato, og slet linjen \"draft: true\".",
+                        "det, så slet linjen \"draft: true\" (og ret adopted_on, hvis det blev vedtaget på en anden "
+                        "dag end mødet, der står nu).",
                         "error" if strict else "warning"))
     latest = four_years_after(gov.adopted_on)
     if gov.next_revision > latest:

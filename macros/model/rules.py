@@ -2,16 +2,24 @@
 for every covered topic, and how fresh and how certain the national facts are."""
 from __future__ import annotations
 
-import difflib
+import json
+import re
+from functools import cache
 from typing import TYPE_CHECKING
 
+from ..common.paths import DEFAULT_DATA_DIR
+from ..common.templates import filled, templates
 from . import contacts, escalation, forms, legal, municipality
-from .problems import Problem
+from .loader import format_path, parse
+from .problems import Problem, unknown_id
 from .record import Origin
 
 if TYPE_CHECKING:  # the data set imports this module to run the rules
     from .dataset import Collector, DataSet
 
+# Where the ids a reference can name are written: the municipality's file and the national one.
+FOUND_IN = {kind: f"{kind}.yml og national/{kind}.yml" for kind in ("contacts", "definitions", "legal", "sources")} | \
+    {"organisations": "municipality.yml (organisations) og national/organisations.yml"}
 REQUIRED_ROLES = {
     "emergency": "112 (alarmcentralen)", "police": "politiet på 114",
     "citizen_under_18": "en kontakt for borgerhenvendelser om personer under 18 år (SSP)",
@@ -27,10 +35,7 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
     def ref(origin: Origin, at: tuple, value: str, kind: str, pool: dict | set, what: str) -> None:
         if value in pool or value in c.known_ids.get(kind, set()) or kind.split(".")[0] in c.unreadable:
             return
-        options = sorted(pool)
-        guess = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-        tip = f"Mente du \"{guess[0]}\"?" if guess else f"Brug et id fra {what}."
-        out.append(origin.problem(at, f"\"{value}\" findes ikke i {what}. {tip}"))
+        out.append(origin.problem(at, unknown_id(value, pool, what, FOUND_IN.get(kind))))
 
     source_ids = set(ds.sources)
     for kind in ("contacts", "definitions", "warning_signs", "legal", "forms", "communication"):
@@ -71,6 +76,10 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
 
     if m and "contacts" not in c.unreadable:
         out.extend(_helplines(ds, c))
+    if m:
+        out.extend(_template_content(ds, c, strict))
+        out.extend(_other_municipalities(ds, c))
+        out.extend(_public_signs(ds, c))
     if m:  # which facts are shown depends on the topics in municipality.yml
         out.extend(_certainty(ds))
     for org in ds.organisations.values():
@@ -125,6 +134,149 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
     return out
 
 
+# The records of the municipality's own files that a template writes, with how the check names each one.
+TEMPLATE_RECORDS = {
+    "contacts": {"contacts": lambda r: f"kontakten \"{r.get('name')}\""},
+    "escalation": {"levels": lambda r: f"niveauet \"{r.get('name')}\" i forebyggelsestrekanten",
+                   "paths": lambda r: f"vejen \"{r.get('title')}\""},
+    "forms": {"forms": lambda r: f"skemaet \"{r.get('title')}\""},
+    "communication": {"communication": lambda r: f"reglerne \"{r.get('title')}\""},
+    "cards": {"cards": lambda r: f"handlekortet \"{r.get('title')}\""},
+    "definitions": {"definitions": lambda r: f"begrebet \"{r.get('term')}\""},
+    "warning_signs": {"warning_signs": lambda r: f"tegnet \"{r.get('text')}\""},
+    "legal": {"legal": lambda r: f"reglen \"{r.get('title')}\""},
+}
+ADAPT = "Tilpas til kommunens egen plan"
+EXAMPLE_SIGNS = DEFAULT_DATA_DIR / "warning_signs.yml"
+
+
+def _template_content(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
+    """The municipality's records that are still template content: unchanged from what `infohus new` wrote,
+    or written from an example source (`example: true` in sources.yml). A warning, and an error under
+    --strict: a generic template must never be published as the municipality's adopted plan. A record
+    marked `example: true` itself is reported by its own rule."""
+    out = []
+    severity = "error" if strict else "warning"
+    written = _templates(ds.municipality.name)
+    example_sources = {sid for sid, s in ds.sources.items() if s.example}
+    cited = {r.source.doc for r in _citing(ds)}
+    for sid in sorted(example_sources - cited):
+        source = ds.sources[sid]
+        if not ds.is_national(source):
+            out.append(source.origin.problem(("id",), f"kilden \"{sid}\" er skabelonens kilde til eksempeldata, og "
+                                             "ingen post henviser til den længere. Slet den fra sources.yml.",
+                                             "warning"))
+    for kind, lists in TEMPLATE_RECORDS.items():
+        doc = c.docs.get(("municipality", kind))
+        if doc is None or not isinstance(doc.data, dict):
+            continue
+        for key, name in lists.items():
+            items = doc.data.get(key)
+            template = {t.get("id"): t for t in written.get(kind, {}).get(key, []) if isinstance(t, dict)}
+            for i, item in enumerate(items if isinstance(items, list) else ()):
+                if not isinstance(item, dict) or item.get("example") is True:
+                    continue
+                source = item.get("source", {}).get("doc") if isinstance(item.get("source"), dict) else None
+                origin = Origin(doc, (key, i))
+                if item.get("id") in template and _same(item, template[item["id"]]):
+                    cite = " (en ny kilde under source.doc alene er ikke nok)" if "source" in item else ""
+                    out.append(origin.problem((), f"{name(item)} står, som infohus new skrev det. {ADAPT}: skriv "
+                                              f"teksterne om, så de siger det, kommunen gør{cite}.", severity))
+                elif source in example_sources:
+                    out.append(origin.problem(("source", "doc"), f"{name(item)} bygger på eksempeldata "
+                                              f"(source.doc: {source}). {ADAPT}, og henvis til kommunens egen "
+                                              "kilde under source.doc.", severity))
+    return out
+
+
+def _citing(ds: DataSet) -> list:
+    """Every record that cites a source."""
+    m = ds.municipality
+    return [*ds.contacts.values(), *ds.definitions.values(), *ds.warning_signs.values(), *ds.legal.values(),
+            *ds.forms.values(), *ds.communication.values(), *ds.levels.values(), *ds.paths.values(),
+            *([ds.plan] if ds.plan else []), *([m] if m else []), *(o for o in ds.organisations.values() if o.source)]
+
+
+def _same(item: dict, template: dict) -> bool:
+    """True when a record says what the template says (its source aside: changing only that adapts nothing)."""
+    def content(record: dict) -> str:
+        return json.dumps({k: v for k, v in record.items() if k != "source"}, sort_keys=True, default=str)
+    return content(item) == content(template)
+
+
+@cache
+def _templates(name: str) -> dict[str, dict]:
+    """What `infohus new` writes for a municipality called `name`: kind -> its parsed template."""
+    found = {}
+    for path in templates():
+        data = parse(filled(path.read_text(encoding="utf-8"), name, "."), str(path))
+        if isinstance(data, dict):
+            found[path.stem] = data
+    return found
+
+
+# Municipality names that are also everyday Danish words ("vejen", "odder", "greve", "skive", "tønder"):
+# named only as "Vejen Kommune", never alone, or every sentence about a road would be a warning.
+COMMON_WORDS = {"Vejen", "Odder", "Greve", "Skive", "Tønder", "Faxe"}
+# Fields that hold no prose of the municipality's own: ids, addresses, citations, dates and tags.
+NOT_PROSE = {"id", "source", "url", "urls", "email", "verified", "roles", "topics", "covered_elsewhere", "branding",
+             "organisation", "contacts", "first_inform", "legal", "level", "path", "outcome", "next", "start",
+             "related", "coordinator", "owner", "days", "from", "to", "number", "page", "type"}
+LETTER = "A-Za-zÆØÅæøåÉé0-9"
+
+
+def _other_municipalities(ds: DataSet, c: Collector) -> list[Problem]:
+    """A warning for free text in the municipality's own files that names another of Denmark's municipalities
+    (national.yml): the usual trace of text copied from an example. Sources may name anyone."""
+    own = re.sub(r"\s+kommune$", "", ds.municipality.name, flags=re.IGNORECASE)
+    names = [n for n in ds.national.municipalities if n != own]
+    if not names:
+        return []
+    plain = [n for n in names if n not in COMMON_WORDS]
+    pattern = re.compile(rf"(?<![{LETTER}-])(?:({'|'.join(map(re.escape, plain))})s?(?![{LETTER}-])"
+                         rf"|({'|'.join(map(re.escape, COMMON_WORDS & set(names)))})s? Kommune)")
+    out = []
+    for (scope, kind), doc in c.docs.items():
+        if scope != "municipality" or kind == "sources" or not isinstance(doc.data, (dict, list)):
+            continue
+        for path, text in _prose(doc.data, ()):
+            found = pattern.search(text)
+            if found:
+                name = found[1] or found[2]
+                out.append(Problem(doc.display, doc.line(path), format_path(path),
+                                   f"teksten nævner {name}, en anden kommune end {own}. Er den kopieret fra et "
+                                   f"eksempel? Skriv teksten om til {ds.municipality.name}.", "warning"))
+    return out
+
+
+def _prose(value, path: tuple):
+    """(path, text) of every string of prose under `value`."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in NOT_PROSE or not path:  # a file's own list ("contacts:") is no reference field
+                yield from _prose(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _prose(item, (*path, i))
+
+
+def _public_signs(ds: DataSet, c: Collector) -> list[Problem]:
+    """A warning for a covered topic without one public warning sign: the citizen page would show none."""
+    out = []
+    file = ds.data_dir / "warning_signs.yml"
+    for topic in ds.municipality.topics:
+        if not any(s.topic == topic and s.visibility == "public" for s in ds.warning_signs.values()):
+            fix = (f"Giv et eller flere af tegnene topic: {topic} visibility: public, eller skriv nye" if file.exists()
+                   else f"Opret filen warning_signs.yml i kommunens mappe (se eksemplet {EXAMPLE_SIGNS}), og "
+                        f"skriv tegn med topic: {topic} og visibility: public")
+            out.append(Problem(c.display(file), 1, "warning_signs",
+                               f"ingen bekymringstegn for {municipality.TOPIC_NAMES[topic]} er offentlige, så "
+                               f"borgersiden viser ingen tegn for emnet. {fix}.", "warning"))
+    return out
+
+
 def _helplines(ds: DataSet, c: Collector) -> list[Problem]:
     """Every covered topic has a public national helpline with a number, and every helpline says its topics."""
     out = []
@@ -153,8 +305,8 @@ def _certainty(ds: DataSet) -> list[Problem]:
     if ds.national.source:
         ref_source = ds.national.source.doc
         if ref_source not in ds.sources:
-            out.append(ds.national.origin.problem(("source", "doc"), f"\"{ref_source}\" findes ikke i sources.yml. "
-                                                  "Brug et id fra sources.yml."))
+            out.append(ds.national.origin.problem(("source", "doc"), unknown_id(ref_source, ds.sources,
+                                                                              "national/sources.yml")))
     # Only what the municipality's outputs show: a fact of a topic it does not cover is not its concern.
     records = [*ds.shown_contacts(), *filter(ds.covers, (*ds.legal.values(), *ds.definitions.values())),
                *(o for o in ds.shown_organisations() if o.verified)]

@@ -3,34 +3,28 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from pathlib import Path
 
 from ..common.paths import SCHEMA_DIR
+from ..common.templates import filled, municipality_id, templates
+from ..model.dataset import national_records
+from ..model.reference import comment, groups
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-_ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
+# A line "# {{IDS:contacts}}" in a template becomes the list of national ids of that kind, as comments.
+_IDS = re.compile(r"(?m)^([ ]*)# \{\{IDS:(\w+)\}\}$")
 
-
-def municipality_id(name: str) -> str:
-    """"Frederiksberg Kommune" -> "frederiksberg"; "Lyngby-Taarbæk Kommune" -> "lyngby-taarbaek"."""
-    short = re.sub(r"\s+kommune$", "", name.strip(), flags=re.IGNORECASE)
-    plain = unicodedata.normalize("NFKD", short.translate(_ASCII)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+__all__ = ["create", "municipality_id"]
 
 
 def create(folder: Path, name: str) -> list[Path]:
     """Write the template files into `folder` (which must be new or empty); returns the files written."""
-    short = re.sub(r"\s+kommune$", "", name.strip(), flags=re.IGNORECASE)
     schema = Path(os.path.relpath(SCHEMA_DIR, folder.resolve())).as_posix()
-    values = {"{{NAME}}": name.strip(), "{{SHORT}}": short, "{{ID}}": municipality_id(name),
-              "{{SCHEMA}}": schema}
+    national = {g.kind: g for g in groups(national_records(), lambda record: True)}
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for template in sorted(TEMPLATES.glob("*.yml")):
-        text = template.read_text(encoding="utf-8")
-        for key, value in values.items():
-            text = text.replace(key, value)
+    for template in templates():
+        text = filled(template.read_text(encoding="utf-8"), name, schema)
+        text = _IDS.sub(lambda m: comment(national[m[2]], m[1]), text)
         target = folder / template.name
         target.write_text(text, encoding="utf-8")
         written.append(target)
