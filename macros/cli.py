@@ -128,8 +128,14 @@ def _new(folder: Path, name: str) -> int:
     files = create(folder, name)
     sys.stdout.write(f"Oprettet {folder} med {len(files)} filer til {name}.\n"
                      "Udfyld alt, der begynder med UDFYLD, og se hvad der mangler med:\n"
-                     f"  infohus check --data {folder}\n")
+                     f"  {_invoked_as()} check --data {folder}\n")
     return EXIT_OK
+
+
+def _invoked_as() -> str:
+    """The command as the user typed it (e.g. `.venv/bin/infohus`), so a hint can be copied as it is."""
+    typed = sys.argv[0] if sys.argv else ""
+    return typed if Path(typed).name == "infohus" else "infohus"
 
 
 def _check(data_dir: Path, strict: bool) -> int:

@@ -73,6 +73,17 @@ def test_new_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
     assert (tmp_path / "x.yml").read_text(encoding="utf-8") == "a: 1\n"
 
 
+def test_new_prints_the_next_command_as_the_user_typed_it(tmp_path):
+    """A coordinator who ran `.venv/bin/infohus new` can copy the hint as it is: the shell has no `infohus`."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([".venv/bin/infohus", "new", str(tmp_path / "x"), "--name", "Æbeltoft Kommune"],
+                          cwd=root, capture_output=True, text=True, check=True)
+    hint = done.stdout.splitlines()[-1].split()
+    assert hint == [".venv/bin/infohus", "check", "--data", str(tmp_path / "x")], done.stdout
+    checked = subprocess.run(hint, cwd=root, capture_output=True, text=True)
+    assert checked.returncode == 1 and "UDFYLD" in checked.stdout + checked.stderr
+
+
 def test_strict_refuses_template_content_left_as_infohus_new_wrote_it(tmp_path, capsys):
     """Filled in: municipality, sources, contacts, communication and plan (real people, the municipality's
     own source, adopted). Untouched: escalation, forms and cards. --strict must refuse those three files;
