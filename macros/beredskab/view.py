@@ -219,8 +219,12 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
     """The edition's view of `ds`; DataError if the public edition would lack 112, 114 or a public entry."""
     m, gov, public = ds.municipality, ds.municipality.governance, edition == PUBLIC
 
+    def visible(record) -> bool:
+        """The internal edition shows every record; the public one only the public records."""
+        return not public or record.visibility == "public"
+
     def shown(record) -> bool:
-        return ds.covers(record) and (not public or record.visibility == "public")
+        return ds.covers(record) and visible(record)
 
     def person(contact: Contact) -> Person:
         helps = ", ".join(TOPIC_NAMES[t] for t in m.topics if t in contact.topics) if contact.topics else None
@@ -260,8 +264,8 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
         (p for p in ds.paths.values() if shown(p)), key=lambda p: p.audience != "staff"))
     signs = []
     for topic in m.topics:
-        kinds = tuple((name, tuple(s.text for s in ds.warning_signs.values() if s.topic == topic and s.kind == kind
-                                   and (not public or s.visibility == "public")))
+        kinds = tuple((name, tuple(s.text for s in ds.warning_signs.values()
+                                   if s.topic == topic and s.kind == kind and visible(s)))
                       for kind, name in KIND_NAMES.items())
         kinds = tuple(k for k in kinds if k[1])
         if kinds:
@@ -283,9 +287,8 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
         detection=ds.plan.detection, handling=ds.plan.handling, communication_text=ds.plan.communication,
         policies=ds.plan.policies,
         levels=tuple(LevelView(lid, lvl.name, lvl.target, lvl.aim, lvl.urgency, lvl.examples)
-                     for lid, lvl in ds.levels.items() if not public or lvl.visibility == "public"),
-        terms=tuple(Term(d.term, d.expansion, d.definition) for d in ds.glossary()
-                    if not public or d.visibility == "public"),
+                     for lid, lvl in ds.levels.items() if visible(lvl)),
+        terms=tuple(Term(d.term, d.expansion, d.definition) for d in ds.glossary() if visible(d)),
         caveat=ds.caveat, signs=tuple(signs), paths=paths,
         emergency=person(national["emergency"]), police=person(national["police"]),
         helplines=tuple(person(c) for c in ds.helplines() if c.public and c.public_phones),
@@ -298,13 +301,13 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
         basis=next((law for law in laws if law.id == BASIS), None),
         communication=tuple(Communication(r.title, people(r.first_inform), r.rules)
                             for r in sorted(ds.communication.values(), key=lambda r: r.audience != "internal")
-                            if not public or r.visibility == "public"),
+                            if visible(r)),
         adopted_by=gov.adopted_by, adopted_on=date_text(gov.adopted_on),
         planned=date_text(gov.adopted_on) if gov.draft else None, next_revision=date_text(gov.next_revision),
         owner=person(ds.contact(gov.owner)),
         versions=tuple(Version(v.version, date_text(v.date), v.note)
                        for v in sorted(gov.versions, key=lambda v: v.date, reverse=True)),
-        sources=tuple(SourceView(s.title, s.publisher, s.date, s.url) for s in _sources(ds, shown, public)),
+        sources=tuple(SourceView(s.title, s.publisher, s.date, s.url) for s in _sources(ds, visible)),
         contacts=() if public else tuple(person(c) for c in ds.shown_contacts()),
         url_public=m.url_public, url_beredskab=m.url_beredskab, url_accessibility=m.url_accessibility,
         primary=readable_on_white(m.brand_primary, DEFAULT_PRIMARY),
@@ -318,16 +321,15 @@ def _data_uri(svg) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.read_bytes()).decode("ascii")
 
 
-def _sources(ds: DataSet, shown, public: bool) -> list:
+def _sources(ds: DataSet, visible) -> list:
     """The documents the edition's own records cite; in the public edition only the public documents."""
     m = ds.municipality
-    records = [ds.plan, m, *filter(shown, (*ds.paths.values(), *ds.legal.values(), *ds.definitions.values())),
-               *(lvl for lvl in ds.levels.values() if not public or lvl.visibility == "public"),
-               *(s for s in ds.warning_signs.values() if m.covers(s.topic) and (not public or s.visibility == "public")),
-               *(r for r in ds.communication.values() if not public or r.visibility == "public"),
-               *(c for c in ds.shown_contacts() if c.public or not public)]
+    covered = filter(ds.covers, (*ds.paths.values(), *ds.legal.values(), *ds.definitions.values()))
+    signs = (s for s in ds.warning_signs.values() if m.covers(s.topic))
+    records = [ds.plan, m, *filter(visible, (*covered, *ds.levels.values(), *ds.communication.values(),
+                                             *ds.shown_contacts(), *signs))]
     cited = {r.source.doc for r in records}
-    return [s for sid, s in ds.sources.items() if sid in cited and (not public or s.visibility == "public")]
+    return [s for sid, s in ds.sources.items() if sid in cited and visible(s)]
 
 
 def _path(path: EscalationPath, ds: DataSet, people) -> PathView:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from datetime import date
+from datetime import date, timedelta
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -115,9 +115,13 @@ class Contact:
             return "døgnet rundt"
         return "; ".join(h.text for h in self.hours)
 
+    def confirm_by(self, review_days: int) -> date:
+        """The last day on which the contact is still fresh: its confirmation plus the review interval."""
+        return self.verified.on + timedelta(days=review_days)
+
     def stale(self, today: date, review_days: int) -> bool:
         """True when the contact was confirmed longer ago than the review interval."""
-        return (today - self.verified.on).days > review_days
+        return today > self.confirm_by(review_days)
 
 
 def build(raw: dict, origin: Origin) -> Contact:

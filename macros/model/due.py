@@ -32,7 +32,7 @@ def due_items(ds: DataSet) -> list[Due]:
     for contact in ds.contacts.values():
         if ds.is_national(contact):
             continue  # infohus keeps the national contacts current, not the coordinator
-        on = contact.verified.on + timedelta(days=m.review_days)
+        on = contact.confirm_by(m.review_days)
         line = contact.origin.doc.line(contact.origin.path + ("verified", "on"))
         items.append(Due(on, f"Bekræft kontakten »{contact.name}«",
                          f"Ring eller skriv til kontakten, ret det, der er ændret, og sæt verified.on til dagens "

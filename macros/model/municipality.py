@@ -21,6 +21,7 @@ LAW_TOPICS = "et beredskab mod »negativ social kontrol, æresrelaterede konflik
 # Who may adopt the beredskab: the municipal council, whatever the municipality calls it.
 COUNCILS = ("kommunalbestyrelse", "byråd", "borgerrepræsentation")
 REVISION_WARNING_DAYS = 90
+REVIEW_DAYS = 180  # how often own contacts are confirmed, when municipality.yml does not say (the schema's default)
 
 # Brand colours when municipality.yml has none, or when its colour is too light for text.
 DEFAULT_PRIMARY = "#00596e"
@@ -97,7 +98,7 @@ def build(raw: dict, origin: Origin) -> Municipality:
         url_intranet=urls["intranet"], url_public=urls["public"], url_beredskab=urls["beredskab"],
         url_accessibility=urls["accessibility"], url_staff_page=urls.get("staff_page"), topics=tuple(raw["topics"]),
         covered_elsewhere=dict(raw.get("covered_elsewhere", {})),
-        review_days=raw.get("review_days", 180),
+        review_days=raw.get("review_days", REVIEW_DAYS),
         governance=Governance(
             adopted_by=gov["adopted_by"], adopted_on=date.fromisoformat(gov["adopted_on"]),
             next_revision=date.fromisoformat(gov["next_revision"]), owner=gov["owner"],

@@ -30,7 +30,7 @@ REQUIRED_ROLES = {
 def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
     """Every rule beyond the schema that needs more than one record; runs even if municipality.yml is broken."""
     m, out = ds.municipality, []
-    review_days = m.review_days if m else 180
+    review_days = m.review_days if m else municipality.REVIEW_DAYS
 
     def ref(origin: Origin, at: tuple, value: str, kind: str, pool: dict | set, what: str) -> None:
         if value in pool or value in c.known_ids.get(kind, set()) or kind.split(".")[0] in c.unreadable:
@@ -38,15 +38,9 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
         out.append(origin.problem(at, unknown_id(value, pool, what, FOUND_IN.get(kind))))
 
     source_ids = set(ds.sources)
-    for kind in ("contacts", "definitions", "warning_signs", "legal", "forms", "communication"):
-        for record in getattr(ds, kind).values():
-            ref(record.origin, ("source", "doc"), record.source.doc, "sources", source_ids, "sources.yml")
-    for record in (*ds.levels.values(), *ds.paths.values()):
+    for record in _citing(ds):
         ref(record.origin, ("source", "doc"), record.source.doc, "sources", source_ids, "sources.yml")
-    if ds.plan:
-        ref(ds.plan.origin, ("source", "doc"), ds.plan.source.doc, "sources", source_ids, "sources.yml")
     if m:
-        ref(m.origin, ("source", "doc"), m.source.doc, "sources", source_ids, "sources.yml")
         out.extend(municipality.check(m, ds.today, strict))
         ref(m.origin, ("coordinator",), m.coordinator, "contacts", ds.contacts, "contacts.yml")
         ref(m.origin, ("governance", "owner"), m.governance.owner, "contacts", ds.contacts, "contacts.yml")
@@ -82,9 +76,6 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
         out.extend(_public_signs(ds, c))
     if m:  # which facts are shown depends on the topics in municipality.yml
         out.extend(_certainty(ds))
-    for org in ds.organisations.values():
-        if org.source:
-            ref(org.origin, ("source", "doc"), org.source.doc, "sources", source_ids, "sources.yml")
 
     for definition in ds.definitions.values():
         for i, related in enumerate(definition.related):
