@@ -13,13 +13,19 @@ def define_env(env) -> None:
     from .cards.page import cards_overview
     from .handbook import site
 
+    from markupsafe import Markup
+
     ds = site.dataset()
     site.define(env, ds)
-    env.macro(lambda: cards_overview(ds), "handlekort")
+    env.macro(lambda: Markup(cards_overview(ds)), "handlekort")
 
 
 def on_pre_page_macros(env) -> None:
-    """Date every page by its data, never by the clock, so two builds of the same data are identical."""
+    """Data in a page's Markdown is text; date every page by its data, never by the clock, so two builds of
+    the same data are identical."""
+    from .handbook import site
+
+    site.escape_page_values(env)
     env.page.update_date = env.variables["data"].content_date().isoformat()
 
 

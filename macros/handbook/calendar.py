@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from ..model.dataset import DataSet
 from ..model.due import due_items
@@ -25,8 +25,10 @@ def calendar(ds: DataSet) -> bytes:
     cal.add("prodid", "-//infohus//Frister//DA")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{m.team}: frister")
-    cal.add("x-wr-caldesc", f"Kontakter, der skal bekræftes, og revisionen af {m.name}s beredskab.")
+    # icalendar escapes a known text property by itself, an X- property only as vText: else a line break in
+    # the team's name would end the line (a bare CR) or fail the build (an LF).
+    cal.add("x-wr-calname", vText(f"{m.team}: frister"))
+    cal.add("x-wr-caldesc", vText(f"Kontakter, der skal bekræftes, og revisionen af {m.name}s beredskab."))
     for item in due_items(ds):
         event = Event()
         event.add("uid", item.uid)

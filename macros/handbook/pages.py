@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
 from . import flowchart, glossary, search_terms, vcard
@@ -63,9 +63,9 @@ def levels(n: int) -> str:
     return "Ét niveau" if n == 1 else f"De {number_word(n)} niveauer"
 
 
-def plain(text: str) -> str:
-    """Data text for a Markdown line (a heading): HTML and Markdown characters escaped, never markup."""
-    return str(escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text)))
+def plain(text: str) -> Markup:
+    """Data text for a Markdown line (a heading): one line, HTML and Markdown characters escaped, never markup."""
+    return escape(_MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split())))
 
 
 class Helper:
@@ -124,8 +124,9 @@ class Helper:
     def keywords(self, words, *visible: str) -> list[str]:
         return search_terms.extra_words(words, *visible)
 
-    def _render(self, name: str, **context) -> str:
-        return render(f"partials/{name}.html", h=self, data=self.ds, **context)
+    def _render(self, name: str, **context) -> Markup:
+        """A partial's HTML: the partial escaped every value, so the page keeps the result as markup."""
+        return Markup(render(f"partials/{name}.html", h=self, data=self.ds, **context))
 
     # -- front page ------------------------------------------------------------------------------
 
@@ -218,7 +219,7 @@ class Helper:
         """Every decision path: step by step (works without JavaScript) and as a diagram."""
         names = {lid: level.name for lid, level in self.ds.levels.items()}
         paths = sorted(self._paths(), key=lambda p: p.audience != "staff")
-        return "\n".join(self._render("decision-guide", path=path, audience=PATH_AUDIENCES.get(path.audience),
+        return Markup("\n").join(self._render("decision-guide", path=path, audience=PATH_AUDIENCES.get(path.audience),
                                       diagram=flowchart.layout(path, names), steps=path.ordered_steps())
                          for path in paths)
 

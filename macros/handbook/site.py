@@ -7,6 +7,7 @@ messages as `infohus check`.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.exceptions import PluginError
 
 from . import calendar, pages, vcard
@@ -84,7 +86,6 @@ def dataset() -> DataSet:
 
 def define(env, ds: DataSet) -> None:
     """Settings from the data, and every page macro, registered on the macros plugin's `env`."""
-    env.conf["site_name"] = ds.municipality.team
     env.variables["data"] = ds
     env.variables["build_log"] = build_log()
     configure(env.conf, ds)
@@ -92,23 +93,55 @@ def define(env, ds: DataSet) -> None:
         env.macro(macro, name)
 
 
+def escape_page_values(env) -> None:
+    """Every `{{ value }}` in a page's Markdown that is not markup a macro built becomes plain text there.
+
+    A page writes data straight into Markdown (`{{ data.municipality.team }}`): without this, HTML in the
+    data would pass through Markdown into the page, and Markdown syntax in it (a `[link](javascript:…)`)
+    would become markup. The macros return `Markup` (HTML they built from escaped partials) and are kept.
+    Jinja applies `finalize` when it compiles a page, so this must be set before the first page renders.
+    """
+    env.env.finalize = lambda value: value if hasattr(value, "__html__") else pages.plain(str(value))
+
+
 def configure(conf, ds: DataSet) -> None:
-    """Settings that come from the data: address, description, abbreviations, colours and footer."""
+    """Settings that come from the data: address, name, description, abbreviations, colours and footer.
+
+    Material prints the settings into its templates without escaping (its Jinja environment does not
+    autoescape): site_name in the header, the drawer, `<title>`, `title` and `aria-label`; site_description
+    in `<meta name="description">`; site_url, joined with each page's path, in `<link rel="canonical">`, the
+    sitemap, and on 404.html as the path of every asset and inside a script's string. So each text is set
+    as escaped text (`Markup`: printed as it is, and `| e` leaves it alone, so nothing is escaped twice),
+    and the address with every character that could end an attribute, a tag or a string percent-encoded.
+    `extra.infohus` is read only by overrides/ (Material reads none of it); it is escaped text too.
+    Material's other settings (repo_url, copyright, site_author, extra.*) never come from the data.
+    """
     m = ds.municipality
+    conf["site_name"] = escape(m.team)
     if not conf.get("site_url"):  # `mkdocs serve` sets its own address
-        conf["site_url"] = m.url_intranet
+        conf["site_url"] = printable_url(m.url_intranet)
     covered = and_join(TOPIC_NAMES[t] for t in m.topics)
-    conf["site_description"] = f"{m.team}: {m.name}s beredskab mod {covered}"
+    conf["site_description"] = escape(f"{m.team}: {m.name}s beredskab mod {covered}")
     conf["mdx_configs"].setdefault("abbr", {})["glossary"] = ds.abbreviations()
     if m.brand_logo:
         conf["theme"]["logo"] = f"{BRAND_FOLDER}/{m.brand_logo}"
     latest = max(m.governance.versions, key=lambda v: v.date)
-    conf["extra"]["infohus"] = {
+    conf["extra"]["infohus"] = {key: None if value is None else escape(value) for key, value in {
         "team": m.team, "municipality": m.name, "accessibility_url": m.url_accessibility,
         "version": latest.version, "version_date": date_text(latest.date),
         "primary": m.brand_primary, "primary_text": text_colour(m.brand_primary) if m.brand_primary else None,
         "accent": m.brand_accent,
-    }
+    }.items()}
+
+
+# What may not stand raw in an attribute, a tag or a script's string: quotes, angle brackets, backslash,
+# backtick, ampersand, whitespace and control characters. The URL check refuses all but "&" in the data.
+_RAW_UNSAFE = re.compile(r"[\"'<>\\`&\s\x00-\x1f\x7f]")
+
+
+def printable_url(url: str) -> str:
+    """`url` with every character that could end an attribute, a tag or a string percent-encoded."""
+    return _RAW_UNSAFE.sub(lambda c: "".join(f"%{b:02X}" for b in c[0].encode("utf-8")), url)
 
 
 def write_files(site_dir: Path, ds: DataSet) -> None:

@@ -1,11 +1,12 @@
 """vCards (RFC 6350, version 4.0) for the handbook: one file per contact and one for the whole team.
 
-Lines end in CRLF, values are escaped (backslash, comma, semicolon, newline), text is UTF-8 and long
+Lines end in CRLF, values are escaped (backslash, comma, semicolon, every line break), text is UTF-8 and long
 lines are folded at 75 octets without splitting a character. Every value comes from the data, so two
 builds of the same data write the same bytes (REV is the verified date, UID is derived from the id).
 """
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
@@ -29,10 +30,15 @@ def team(ds: DataSet) -> list[Contact]:
     return [c for c in ds.contacts.values() if TEAM_ROLE in c.roles]
 
 
+# Every way a text can break a line: CRLF, a bare CR or LF, and the other breaks a reader may split lines on
+# (vertical tab, form feed, NEL, the Unicode line and paragraph separators). Each becomes an escaped newline.
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
 def escape(value: str) -> str:
-    """A text value escaped as RFC 6350 section 3.4 requires."""
-    return (value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    """A text value escaped as RFC 6350 section 3.4 requires; no line break survives unescaped."""
+    escaped = value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+    return _LINE_BREAK.sub(r"\\n", escaped)
 
 
 def fold(line: str) -> str:

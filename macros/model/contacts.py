@@ -11,7 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from phonenumbers import shortnumberinfo
 
 from .problems import Problem
-from .record import Origin, Source, Verified, unconfirmed, url_message, valid_url, visibility
+from .record import Origin, Source, Verified, unconfirmed, visibility
 
 KIND = "contacts"
 
@@ -192,8 +192,6 @@ def check(contact: Contact, today: date, review_days: int | None, strict: bool) 
         except EmailNotValidError:
             problems.append(o.problem(("email",), f"\"{contact.email}\" er ikke en gyldig e-mailadresse. "
                                       "Skriv fx \"infohus@kommune.dk\"."))
-    if contact.url and not valid_url(contact.url):
-        problems.append(o.problem(("url",), url_message(contact.url)))
     if not (contact.phones or contact.email or contact.url):
         problems.append(o.problem((), f"kontakten \"{contact.id}\" har hverken telefon, e-mail eller "
                                   "webadresse. Tilføj mindst én af dem."))

@@ -15,7 +15,7 @@ from ..common.text import danish_key
 from .loader import Document, format_path, load, schema_line_problem
 from .problems import Problem
 from .record import Origin
-from .schema import validate
+from .schema import address_problems, validate
 
 
 # kind -> (may live in national/, must exist in the municipality folder)
@@ -168,6 +168,7 @@ class Collector:
                 schema_problems = validate(doc, kind)
                 self.problems.extend(schema_problems)
                 doc.invalid = {p.path for p in schema_problems} | {p.path for p in problems}
+                self.problems.extend(address_problems(doc, kind))
             self.docs[(scope, kind)] = doc
         if scope == "municipality":
             for kind, (_, required) in KINDS.items():

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .problems import Problem
-from .record import Origin, Source, Verified, unconfirmed, url_message, valid_url, visibility
+from .record import Origin, Source, Verified, unconfirmed, visibility
 
 KIND = "legal"
 
@@ -45,10 +45,8 @@ def build(raw: dict, origin: Origin) -> LegalBasis:
 
 
 def check(rule: LegalBasis, today: date) -> list[Problem]:
-    """The URL is https and the verified date is not in the future."""
+    """The verified date is not in the future (the URL is checked with every address, in schema.py)."""
     problems = []
-    if not valid_url(rule.url):
-        problems.append(rule.origin.problem(("url",), url_message(rule.url)))
     if rule.verified.on > today:
         problems.append(rule.origin.problem(("verified", "on"),
                         f"datoen {rule.verified.on} ligger i fremtiden. Skriv den dato, reglen blev tjekket."))

@@ -13,6 +13,7 @@ from referencing import Registry, Resource
 from ..common.paths import SCHEMA_DIR
 from .loader import Document, format_path
 from .problems import Problem
+from .record import url_message, valid_url
 
 
 _TYPE_NAMES = {
@@ -61,6 +62,44 @@ def validate(doc: Document, kind: str) -> list[Problem]:
     """Every schema error in `doc`, in Danish, with file and line."""
     problems = [_explain(error, doc) for error in validator(kind).iter_errors(doc.data)]
     return sorted(set(problems))
+
+
+# The format of common.schema.json's $defs/url: every address field of every kind refers to it.
+URL_FORMAT = "https-url"
+
+
+def address_problems(doc: Document, kind: str) -> list[Problem]:
+    """Every address (a field of format https-url) that is not a valid https URL (`record.valid_url`).
+
+    The schema's pattern already reports an address that does not begin with https://; the record stays
+    usable, so the other rules still run over it, as they do for any rule beyond the schema."""
+    found: list[Problem] = []
+    root = validator(kind).schema
+
+    def visit(value: Any, node: dict, path: tuple) -> None:
+        while isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):  # the kind's own $defs
+            node = _pointer(root, node["$ref"])
+        if isinstance(value, dict):
+            extra = node.get("additionalProperties")
+            for key, item in value.items():
+                visit(item, node.get("properties", {}).get(key, extra if isinstance(extra, dict) else {}), path + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                visit(item, node.get("items", {}), path + (i,))
+        elif isinstance(value, str) and node.get("format") == URL_FORMAT and value.startswith("https://") \
+                and not valid_url(value):
+            found.append(Problem(doc.display, doc.line(path), format_path(path), url_message(value)))
+
+    visit(doc.data, root, ())
+    return found
+
+
+def _pointer(root: dict, ref: str) -> dict:
+    """The part of `root` a local reference ("#/$defs/contact") names."""
+    node = root
+    for part in ref[2:].split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
 
 
 def invalid_paths(problems: list[Problem]) -> set[str]:
