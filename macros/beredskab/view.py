@@ -2,7 +2,9 @@
 
 `plan_view(ds, PUBLIC)` copies only public records and public fields into plain values: a contact that
 is not public becomes its function (`function`, or its organisation), never its name, number or
-e-mail. `plan_view(ds, INTERNAL)` is the same document with the named contacts, for the crisis team's
+e-mail. What a public record references is asked the same: an outcome's level and legal rules only if
+they are public (the check refuses a public path that depends on an internal one), the sources only if
+they are public. `plan_view(ds, INTERNAL)` is the same document with the named contacts, for the crisis team's
 binder. Templates see only the `PlanView`, never the data set.
 """
 from __future__ import annotations
@@ -260,7 +262,7 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
             found += entry
         return tuple(dict.fromkeys(found))
 
-    paths = tuple(_path(path, ds, people) for path in sorted(
+    paths = tuple(_path(path, ds, people, visible) for path in sorted(
         (p for p in ds.paths.values() if shown(p)), key=lambda p: p.audience != "staff"))
     signs = []
     for topic in m.topics:
@@ -332,8 +334,11 @@ def _sources(ds: DataSet, visible) -> list:
     return [s for sid, s in ds.sources.items() if sid in cited and visible(s)]
 
 
-def _path(path: EscalationPath, ds: DataSet, people) -> PathView:
-    """A decision path in reading order: its questions numbered, then its outcomes."""
+def _path(path: EscalationPath, ds: DataSet, people, visible) -> PathView:
+    """A decision path in reading order: its questions numbered, then its outcomes.
+
+    An outcome's level and legal rules are shown only if they are `visible` themselves (the check refuses a
+    public path that names an internal one; this holds even for data that never passed the check)."""
     ordered = path.ordered_steps()
     questions = [s for s in ordered if isinstance(s, Question)]
     number = {q.id: i for i, q in enumerate(questions, 1)}
@@ -347,8 +352,10 @@ def _path(path: EscalationPath, ds: DataSet, people) -> PathView:
     results = []
     for outcome in (s for s in ordered if isinstance(s, Outcome)):
         level = ds.levels.get(outcome.level) if outcome.level else None
+        level = level if level and visible(level) else None
+        rules = (ds.legal[r] for r in outcome.legal if r in ds.legal)
         results.append(Result(outcome.title, level.name if level else None, level.urgency if level else None,
                               outcome.actions, people(outcome.contacts),
-                              tuple(ds.legal[r].title for r in outcome.legal if r in ds.legal), outcome.note))
+                              tuple(rule.title for rule in rules if visible(rule)), outcome.note))
     return PathView(path.id, path.title, AUDIENCES.get(path.audience, ""), path.example, path.intro, steps,
                     tuple(results))

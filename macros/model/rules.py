@@ -94,6 +94,7 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
         out.append(record.origin.problem(("example",), f"{what} er et eksempel. Tilpas til kommunens egen plan, og "
                                          "slet linjen \"example: true\" før udgivelse.",
                                          "error" if strict else "warning"))
+    out.extend(_public_references(ds))
     for path in ds.paths.values():
         out.extend(escalation.check_path(path))
         for outcome in path.outcomes:
@@ -122,6 +123,32 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
         elif card.outcome:
             out.append(card.origin.problem(("outcome",), "outcome kræver path. Skriv hvilken vej udfaldet "
                                            "hører til under path."))
+    return out
+
+
+def _public_references(ds: DataSet) -> list[Problem]:
+    """A public decision path whose outcome names an internal legal rule or level: the public edition prints
+    the rule and the level's urgency with the outcome, so it would be wrong without them. An error at the
+    reference, naming both records. (A contact named by a public record becomes its function in the public
+    edition, and an internal source or related term is left out of it: those need no rule.)"""
+    out = []
+    for path in ds.paths.values():
+        if path.visibility != "public" or (ds.municipality and not ds.covers(path)):
+            continue
+        for outcome in path.outcomes:
+            level = ds.levels.get(outcome.level) if outcome.level else None
+            if level and level.visibility != "public":
+                out.append(outcome.origin.problem(("level",), f"den offentlige vej »{path.title}« henviser til "
+                                                  f"niveauet »{level.name}« ({level.origin.file}:{level.origin.line}), "
+                                                  "som er internt. Gør niveauet offentligt (visibility: public), "
+                                                  "eller fjern henvisningen."))
+            for i, rule_id in enumerate(outcome.legal):
+                rule = ds.legal.get(rule_id)
+                if rule and rule.visibility != "public":
+                    out.append(outcome.origin.problem(("legal", i), f"den offentlige vej »{path.title}« henviser til "
+                                                      f"lovreglen »{rule.title}« ({rule.origin.file}:"
+                                                      f"{rule.origin.line}), som er intern. Gør reglen offentlig "
+                                                      "(visibility: public), eller fjern henvisningen."))
     return out
 
 
