@@ -3,8 +3,11 @@
 Each municipality's data (with the national folder) is copied, and every text the citizen page must not show is
 replaced by a unique marker: every text of every record without `visibility: public`, and the internal-only
 fields of public records (internal notes, internal phones, who verified, source sections). Ids of internal
-records become markers too, everywhere they are referenced. Then `infohus build` runs in-process and no
-marker may appear in any file under OUT/public. Negative controls prove the markers were planted where the
+records become markers too, everywhere they are referenced. Every internal record is also referenced from a
+public one where the check allows it (each internal contact from a public outcome and a public communication
+rule, each internal term from a public term, an extra internal source from a public warning sign); an extra
+internal legal rule and level are named from a public outcome only in a copy, which the check must refuse.
+Then `infohus build` runs in-process and no marker may appear in any file under OUT/public. Negative controls prove the markers were planted where the
 build reads them: every marker is in the loaded records, and the handbook (OUT/intranet) shows some of them.
 
 The beredskab's public edition (OUT/public/beredskab/ and the text of beredskab.pdf) shows more of the
@@ -15,7 +18,6 @@ nowhere else under OUT/public. The internal edition (OUT/intranet/beredskab-inte
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import shutil
 import subprocess
@@ -24,7 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import MUNICIPALITIES, TODAY
+from conftest import MUNICIPALITIES, TODAY, error_lines
 from macros.citizen.page import build_public
 from macros.citizen.view import public_view
 from macros.common.dates import date_text
@@ -33,9 +35,9 @@ from macros.model.contacts import phone_digits
 from macros.model.dataset import load_dataset
 from macros.model.loader import load
 from macros.model.problems import errors
+from support.fields import schema, walk
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA_DIR = ROOT / "data" / "schema"
 LIST_KEYS = {"sources": ("sources",), "organisations": ("organisations",), "contacts": ("contacts",),
              "definitions": ("definitions",), "warning_signs": ("warning_signs",), "legal": ("legal",),
              "escalation": ("levels", "paths"), "forms": ("forms",), "communication": ("communication",),
@@ -63,6 +65,8 @@ REFS = {
 # Opening hours given to every internal contact, so they can be looked for too.
 INTERNAL_HOURS = ("06:17", "19:43")
 MARKER = r"zqleak\d{5}z"
+# The id of the extra internal source, legal rule and level planted in each copy (`decoys`).
+DECOY = "intern-attrap"
 # The beredskab's public edition, as files under OUT/public.
 PLAN_WEB, PLAN_PDF = "beredskab/index.html", "beredskab.pdf"
 
@@ -76,6 +80,7 @@ class Planter:
         self.phones: dict[str, str] = {}  # 8 digits -> "file: path"
         self.ids: dict[tuple[str, str], str] = {}  # (kind, internal record id) -> marker id
         self.overridden: set[str] = set()  # "file: path" prefixes of national texts a municipality replaces
+        self.referenced: dict[str, list[str]] = {}  # kind -> internal ids a public record references
         self._n = 0
         self._phone = 72350000
 
@@ -116,37 +121,6 @@ class Planter:
         return value  # ids (renamed later), dates, times, enums and patterns keep their value
 
 
-def _schema(name: str) -> dict:
-    return json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
-
-
-def _resolve(schema: dict, root: dict) -> tuple[dict, dict, str | None]:
-    """Follow $ref; returns (schema, its root, the name of the last $defs entry passed)."""
-    name = None
-    while "$ref" in schema:
-        file, _, pointer = schema["$ref"].partition("#")
-        if file:
-            root = _schema(file)
-        name = pointer.rsplit("/", 1)[-1]
-        schema = root
-        for part in pointer.strip("/").split("/"):
-            schema = schema[part]
-    return schema, root, name
-
-
-def _walk(value, schema: dict, root: dict, path: tuple, visit):
-    """Rebuild `value`, calling visit(string, def name, path) on every string leaf."""
-    schema, root, name = _resolve(schema, root)
-    if isinstance(value, dict):
-        props = schema.get("properties", {})
-        return {k: _walk(v, props.get(k, {}), root, path + (k,), visit) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_walk(v, schema.get("items", {}), root, path + (i,), visit) for i, v in enumerate(value)]
-    if isinstance(value, str):
-        return visit(value, name, path)
-    return value
-
-
 def _relative(path: tuple, prefix: tuple) -> tuple:
     return tuple(p for p in path[len(prefix):] if not isinstance(p, int))
 
@@ -160,6 +134,7 @@ def plant(data_root: Path) -> Planter:
         doc, problems = load(file, str(file))
         assert not problems, problems
         docs[file] = doc.data
+    decoys(docs, data_root)
     # Municipality records replace national ones with the same id; the replaced ones are never read.
     local_ids = {(key, r["id"]) for file, data in docs.items() if file.parent.name != "national"
                  for key in LIST_KEYS.get(file.stem, ()) for r in data.get(key, [])}
@@ -168,7 +143,7 @@ def plant(data_root: Path) -> Planter:
 
     for file, data in docs.items():
         kind = file.stem
-        root = _schema(f"{kind}.schema.json")
+        root = schema(f"{kind}.schema.json")
         label = f"{file.parent.name}/{file.name}"
 
         def visit(value, name, path, file=file, label=label, data=data):
@@ -201,7 +176,7 @@ def plant(data_root: Path) -> Planter:
                 planter.plan_public.add(planted)
             return planted
 
-        docs[file] = _walk(data, root, root, (), visit)
+        docs[file] = walk(data, root, root, (), visit)
 
         # Internal record ids become markers, per kind (a card and a path may share an id).
         if kind == "municipality":
@@ -216,9 +191,10 @@ def plant(data_root: Path) -> Planter:
                 if file.parent.name == "national" and (list_key, record["id"]) in local_ids:
                     planter.overridden.add(f"{label}: {list_key}.{index}.")
 
+    planter.referenced = reference_internal(docs, planter)
     for file, data in docs.items():
         kind = file.stem
-        root = _schema(f"{kind}.schema.json")
+        root = schema(f"{kind}.schema.json")
         if kind == "contacts":
             for i, contact in enumerate(data["contacts"]):
                 where = f"{file.parent.name}/{file.name}: contacts[{i}]"
@@ -231,11 +207,57 @@ def plant(data_root: Path) -> Planter:
                 else:
                     for hours in contact.get("hours", []):
                         hours["from"], hours["to"] = INTERNAL_HOURS
-        data = _walk(data, root, root, (), lambda v, name, path, kind=kind: _rename(planter, kind, v, name, path))
+        data = walk(data, root, root, (), lambda v, name, path, kind=kind: _rename(planter, kind, v, name, path))
         header = f"# yaml-language-server: $schema=../schema/{kind}.schema.json\n"
         file.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000),
                         encoding="utf-8")
     return planter
+
+
+def _doc(docs: dict, data_root: Path, folder: str, kind: str) -> dict:
+    return docs[data_root / folder / f"{kind}.yml"]
+
+
+def decoys(docs: dict, data_root: Path) -> None:
+    """One more internal record of each kind the data may hold none of (a source, a legal rule, a level), made
+    from a copy of a public one without its visibility: its texts become markers like every internal text."""
+    municipality = next(p.parent.name for p in docs if p.parent.name != "national")
+    sources = _doc(docs, data_root, municipality, "sources")["sources"]
+    sources.append({k: v for k, v in sources[0].items() if k not in ("visibility", "example")} | {"id": DECOY})
+    legal = _doc(docs, data_root, "national", "legal")["legal"]
+    legal.append({k: v for k, v in legal[0].items() if k not in ("visibility", "topics")} | {"id": DECOY})
+    levels = _doc(docs, data_root, municipality, "escalation")["levels"]
+    levels.append({k: v for k, v in levels[0].items() if k != "visibility"} | {"id": DECOY})
+
+
+def reference_internal(docs: dict, planter: Planter) -> dict[str, list[str]]:
+    """Reference every internal record from a public one, where the check allows it: every internal contact
+    from a public outcome and from a public communication rule, every internal term from a public term's
+    related terms, and the internal source from a public record. Returns kind -> the ids referenced.
+
+    A public path naming an internal legal rule or level is refused by the check instead (see
+    test_a_public_path_naming_any_internal_rule_or_level_is_refused)."""
+    internal = {kind: [rid for (k, rid) in planter.ids if k == kind] for kind in ("contacts", "definitions")}
+    by_kind = {(f.parent.name, f.stem): d for f, d in docs.items()}
+    municipality = next(folder for folder, _ in by_kind if folder != "national")
+    cards = by_kind[municipality, "cards"]["cards"]
+    on_cards = {(c.get("path"), c.get("outcome")) for c in cards}
+    path = next(p for p in by_kind[municipality, "escalation"]["paths"]
+                if p.get("visibility") == "public" and p["audience"] == "staff")
+    outcome = next(o for o in path["outcomes"] if (path["id"], o["id"]) not in on_cards)  # cards keep their size
+    outcome["contacts"] += [c for c in internal["contacts"] if c not in outcome["contacts"]]
+    rule = next(r for r in by_kind[municipality, "communication"]["communication"] if r.get("visibility") == "public")
+    rule["first_inform"] += [c for c in internal["contacts"] if c not in rule["first_inform"]]
+    overridden = {d["id"] for d in by_kind.get((municipality, "definitions"), {}).get("definitions", [])}
+    term = next(d for folder in (municipality, "national") for d in by_kind.get((folder, "definitions"), {})
+                .get("definitions", []) if d.get("visibility") == "public" and (folder == municipality
+                                                                                 or d["id"] not in overridden))
+    term["related"] = [*term.get("related", []), *(d for d in internal["definitions"]
+                                                    if d != term["id"] and d not in term.get("related", []))]
+    cites = next(s for s in by_kind[municipality, "warning_signs"]["warning_signs"] if s.get("visibility") == "public")
+    cites["source"]["doc"] = DECOY
+    return {"contacts": internal["contacts"], "definitions": internal["definitions"], "sources": [DECOY],
+            "outcome": [path["id"], outcome["id"]], "term": [term["id"]]}
 
 
 def _rename(planter: Planter, kind: str, value: str, name: str | None, path: tuple) -> str:
@@ -405,3 +427,50 @@ def test_public_site_still_shows_the_public_facts_after_planting(planted, monkey
              {o.id for o in ds.municipality.organisations}]
     assert local and all(c.name in page for c in local)
     assert date_text(public_view(ds).updated, "da") in page  # "Sidst opdateret", as before planting
+
+
+def test_every_internal_record_a_public_one_may_reference_is_referenced(planted, monkeypatch):
+    """Control for the leak scan: the public outcome, the public communication rule, the public term and the
+    public warning sign really reference every internal contact, every internal term and the internal source,
+    and the public edition names each referenced contact by its function (the one thing the gate lets through)."""
+    planter, data_dir, out = planted
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
+    ds, _ = load_dataset(data_dir)
+    ids = {kind: {planter.ids[kind, rid] for rid in planter.referenced[kind]} for kind in ("contacts", "definitions")}
+    assert len(ids["contacts"]) >= 5 and ids["definitions"]
+    path_id, outcome_id = planter.referenced["outcome"]
+    assert ids["contacts"] <= set(ds.paths[path_id].outcome(outcome_id).contacts)
+    assert ids["contacts"] <= {c for r in ds.communication.values() if r.visibility == "public" for c in r.first_inform}
+    assert ids["definitions"] <= {r for d in ds.definitions.values() if d.visibility == "public" for r in d.related}
+    source = planter.ids["sources", DECOY]
+    assert any(s.visibility == "public" and s.source.doc == source for s in ds.warning_signs.values())
+    assert source in ds.sources and planter.ids["legal", DECOY] in ds.legal and planter.ids["levels", DECOY] in ds.levels
+    functions = {ds.contacts[c].function for c in ids["contacts"] if ds.contacts[c].function}
+    assert functions, "the referenced internal contacts have functions to show"
+    web = (out / "public" / PLAN_WEB).read_text(encoding="utf-8")
+    assert all(f in web for f in functions), "a referenced internal contact is named by its function"
+
+
+def test_a_public_path_naming_any_internal_rule_or_level_is_refused(planted, tmp_path, check):
+    """The references the check does not allow: each internal legal rule and level named from a public outcome
+    is one error at that reference (and then nothing is built)."""
+    planter, data_dir, _ = planted
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir.parent, copy)
+    escalation = copy / data_dir.name / "escalation.yml"
+    doc, _ = load(escalation, str(escalation))
+    rules = [planter.ids[k, rid] for (k, rid) in planter.ids if k == "legal"]
+    levels = [planter.ids[k, rid] for (k, rid) in planter.ids if k == "levels"]
+    assert rules and levels
+    path = next(p for p in doc.data["paths"] if p.get("visibility") == "public")
+    outcomes = path["outcomes"][:len(levels)]
+    assert len(outcomes) == len(levels), "one public outcome per internal level"
+    for outcome, level in zip(outcomes, levels):
+        outcome["level"] = level
+    path["outcomes"][0]["legal"] = [*path["outcomes"][0].get("legal", []), *rules]
+    escalation.write_text(yaml.safe_dump(doc.data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    code, output = check(copy / data_dir.name)
+    refused = [line for line in error_lines(output) if line.startswith(f"{escalation}:")]
+    assert code == 1
+    assert len([line for line in refused if "som er intern" in line]) == len(rules) + len(levels), output
+    assert all(f"»{path['title']}«" in line for line in refused)
