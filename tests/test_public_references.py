@@ -8,6 +8,7 @@ contact reached that way becomes its function (tests/test_citizen_leak.py).
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -105,3 +106,17 @@ def test_the_default_data_needs_no_change(tmp_path, check):
         shutil.copytree(folder, copy)
         _, output = check(copy)
         assert not [line for line in error_lines(output) if "som er intern" in line], name
+
+
+def test_the_citizen_page_links_the_duty_to_notify_only_while_it_is_public(data_copy, tmp_path):
+    from macros.citizen.page import build_public
+    from macros.citizen.view import DUTY_TO_NOTIFY, public_view
+
+    ds, _ = load_dataset(data_copy)
+    rule = ds.legal[DUTY_TO_NOTIFY]
+    assert public_view(ds).duty is not None, "the default data links it"
+    ds.legal[DUTY_TO_NOTIFY] = dataclasses.replace(rule, visibility="internal")
+    assert public_view(ds).duty is None
+    build_public(ds, tmp_path / "public")
+    page = (tmp_path / "public" / "index.html").read_text(encoding="utf-8")
+    assert rule.title not in page
