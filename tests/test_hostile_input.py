@@ -54,7 +54,7 @@ TOKEN = re.compile(r"QZ\d{4}Q")
 BAD_ADDRESSES = {
     "url": ('https://x.dk/"><svg/onload=window.__pwned=1>', "https://x.dk/'onmouseover='alert(1)",
             "https://x.dk/<script>", "https://x.dk/a b", "https://x.dk\\@evil.dk/", "javascript:alert(1)//https://x.dk",
-            "https://x.dk/\u0007", "https://localhost/", "http://x.dk/"),
+            "https://localhost/", "http://x.dk/", "https://x.dk/`", "https://user@x.dk/"),
     "email": ('a"><svg/onload=alert(1)>@x.dk', "a b@x.dk", "<a@x.dk>"),
 }
 VCARD_PROPERTIES = {"BEGIN", "VERSION", "FN", "ORG", "TITLE", "TEL", "EMAIL", "URL", "NOTE", "CATEGORIES", "REV",
@@ -471,3 +471,32 @@ def test_every_address_field_of_every_schema_is_an_url_the_check_validates():
                 found.append(path)
                 assert name == "url", f"{file.name}: {'.'.join(path)} is an address but not $defs/url"
     assert len(found) >= 10
+
+
+@pytest.mark.parametrize("url, fault", [
+    ('https://x.dk/"><svg/onload=alert(1)>', "anførselstegnet \", som ikke kan stå i en webadresse; skriv %22 i stedet"),
+    ("https://x.dk/'x", "apostroffen '"), ("https://x.dk/<b>", "tegnet <"), ("https://x.dk/>", "tegnet >"),
+    ("https://x.dk/`", "tegnet `"), ("https://x.dk\\@evil.dk/", "en omvendt skråstreg"), ("https://x.dk/a b", "et mellemrum"),
+    ("https://x.dk/\ta", "et usynligt tegn (\\u0009)"), ("https://x.dk/\na", "\\u000a"), ("https://x.dk/\r", "\\u000d"),
+    ("https://x.dk/\x07", "\\u0007"), ("https://x.dk/\x85", "\\u0085"), ("https://x.dk/\u202e", "\\u202e"),
+    ("https://x.dk/\u2028", "\\u2028"), ("https://x.dk/\u00a0", "\\u00a0"),
+    ("http://x.dk/", "skal begynde med https://"), ("javascript:alert(1)", "skal begynde med https://"),
+    ("mailto:a@x.dk", "skal begynde med https://"), ("tel:+4572333333", "skal begynde med https://"),
+    ("https://localhost/", "gyldigt domæne med punktum"), ("https://x..dk/", "gyldigt domæne"),
+    ("https://-x.dk/", "gyldigt domæne"), ("https:///x.dk", "gyldigt domæne"), ("https://[::1]/", "gyldigt domæne"),
+    ("https://user:pw@x.dk/", "brugernavn eller en adgangskode"), ("https://x.dk:99999/", "kan ikke læses"),
+])
+def test_the_url_check_refuses_and_says_why(url, fault):
+    from macros.model.record import url_message, valid_url
+
+    assert not valid_url(url)
+    message = url_message(url)
+    assert fault in message and message.startswith('"') and message.isprintable()
+
+
+@pytest.mark.parametrize("url", ["https://www.hjoerring.dk/", "https://www.hjørring.dk/side?a=1&b=2#x",
+                                 "https://xn--hjrring-f1a.dk/", "https://x.dk:8443/a/b%22c", "https://x.dk./"])
+def test_the_url_check_accepts_real_addresses(url):
+    from macros.model.record import valid_url
+
+    assert valid_url(url)

@@ -79,7 +79,8 @@ _CHARACTER_NAMES = {'"': "anførselstegnet \"", "'": "apostroffen '", "<": "tegn
 
 def valid_url(url: str) -> bool:
     """An https address (urllib.parse) with a host that has a dot, no user name, and nothing that could end an
-    attribute, a tag or a line: every address in the data must pass this before any output prints it."""
+    attribute, a tag or a line: every address in the data must pass this before any output prints it. No
+    address field means mailto: or tel: (e-mail addresses and phone numbers have fields of their own)."""
     return _url_fault(url) is None
 
 
