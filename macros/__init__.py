@@ -10,10 +10,10 @@ from pathlib import Path
 
 def define_env(env) -> None:
     """The validated data set (handed over by `infohus build`, or loaded as `infohus check` would), then the macros."""
+    from markupsafe import Markup
+
     from .cards.page import cards_overview
     from .handbook import site
-
-    from markupsafe import Markup
 
     ds = site.dataset()
     site.define(env, ds)

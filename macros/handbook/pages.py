@@ -219,9 +219,10 @@ class Helper:
         """Every decision path: step by step (works without JavaScript) and as a diagram."""
         names = {lid: level.name for lid, level in self.ds.levels.items()}
         paths = sorted(self._paths(), key=lambda p: p.audience != "staff")
-        return Markup("\n").join(self._render("decision-guide", path=path, audience=PATH_AUDIENCES.get(path.audience),
-                                      diagram=flowchart.layout(path, names), steps=path.ordered_steps())
-                         for path in paths)
+        return Markup("\n").join(
+            self._render("decision-guide", path=path, audience=PATH_AUDIENCES.get(path.audience),
+                         diagram=flowchart.layout(path, names), steps=path.ordered_steps())
+            for path in paths)
 
     def contacts(self) -> str:
         """The national helplines by covered topic, then every other contact by organisation (the municipality's
