@@ -125,7 +125,7 @@ class Helper:
         return search_terms.extra_words(words, *visible)
 
     def _render(self, name: str, **context) -> str:
-        return render(f"partials/{name}.html", h=self, data=self.ds, **context)
+        return render(f"partials/{name}.html", own_partials=self.ds.own.partials, h=self, data=self.ds, **context)
 
     # -- front page ------------------------------------------------------------------------------
 

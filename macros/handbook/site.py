@@ -18,8 +18,9 @@ from mkdocs.exceptions import PluginError
 
 from . import calendar, pages, vcard
 from ..common.dates import date_text
-from ..common.paths import DEFAULT_DATA_DIR, MKDOCS_YML
+from ..common.paths import MKDOCS_YML, default_data_dir
 from ..common.text import and_join
+from ..model.dataformat import WrongFormat
 from ..model.dataset import DataSet, load_dataset, national_dir_for
 from ..model.municipality import TOPIC_NAMES, text_colour
 from ..model.problems import errors, report
@@ -75,8 +76,11 @@ def dataset() -> DataSet:
     handed = _given.get()
     if handed is not None:
         return handed[0]
-    data_dir = Path(os.environ.get("INFOHUS_DATA") or DEFAULT_DATA_DIR)
-    ds, problems = load_dataset(data_dir, strict=os.environ.get("INFOHUS_STRICT") == "1")
+    data_dir = Path(os.environ.get("INFOHUS_DATA") or default_data_dir() or ".")
+    try:
+        ds, problems = load_dataset(data_dir, strict=os.environ.get("INFOHUS_STRICT") == "1")
+    except WrongFormat as exc:
+        raise PluginError(exc.sentence()) from None
     if ds is None or errors(problems):
         raise PluginError("Data har fejl; intet er bygget.\n" + report(problems, national_dir_for(data_dir)))
     return ds
