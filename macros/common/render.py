@@ -15,7 +15,8 @@ import types
 from collections.abc import Mapping
 from functools import cache
 
-from jinja2 import BaseLoader, ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined, Template
+from jinja2 import (BaseLoader, ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined, Template,
+                    TemplateError)
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .paths import OVERRIDES
@@ -59,5 +60,16 @@ def _with_own(own: tuple[tuple[str, str], ...]) -> Environment:
 def render(template: str, *, own_partials: Mapping[str, str] | None = None, **context) -> str:
     """Render `template` (a path under overrides/, e.g. "partials/contact.html") with `context`; with
     `own_partials` (the municipality's partials by file name), those replace the shipped ones, rendered in the sandbox."""
-    env = _with_own(tuple(sorted(own_partials.items()))) if own_partials else environment()
-    return env.get_template(template).render(**context)
+    if not own_partials:
+        return environment().get_template(template).render(**context)
+    try:
+        return _with_own(tuple(sorted(own_partials.items()))).get_template(template).render(**context)
+    except TemplateError as exc:
+        why = str(exc.message or exc).rstrip(".")
+        raise OwnPartialError(f"en af kommunens egne partials (overrides/partials/) kan ikke bygges: {why}. En "
+                              "partial må bruge de værdier, infohus' egen partial af samme navn får, men ikke "
+                              "andet.") from None
+
+
+class OwnPartialError(ValueError):
+    """A partial of the municipality's own failed to render (in the sandbox); the message is a Danish sentence."""

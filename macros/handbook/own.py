@@ -17,21 +17,25 @@ from ..common.render import Sandbox
 from ..model.dataset import DataSet
 
 
-def dataset_of(config) -> DataSet:
-    """The data set the macros plugin (listed before `infohus` in mkdocs.yml) is building from."""
-    return config.plugins["macros"].variables["data"]
+def dataset_of(config) -> DataSet | None:
+    """The data set the macros plugin (listed before `infohus` in mkdocs.yml) is building from; None in a build
+    without it (a benchmark's plain Markdown)."""
+    macros = config.plugins.get("macros")
+    return macros.variables.get("data") if macros is not None else None
 
 
-def add_to_nav(config, ds: DataSet) -> None:
+def add_to_nav(config, ds: DataSet | None) -> None:
     """The municipality's added pages at the end of the navigation, titled by their first heading."""
+    if ds is None:
+        return
     added = [name for name in sorted(ds.own.pages) if not ds.own.replaces(name)]
     if added and config.nav is not None:
         config.nav.extend(added)
 
 
-def add_pages(files, config, ds: DataSet):
+def add_pages(files, config, ds: DataSet | None):
     """MkDocs' files with the municipality's own pages in (in place of infohus' page of the same name)."""
-    for name, text in sorted(ds.own.pages.items()):
+    for name, text in sorted(ds.own.pages.items() if ds is not None else ()):
         shipped = files.get_file_from_path(name)
         if shipped is not None:
             files.remove(shipped)
@@ -53,7 +57,8 @@ def render_page(env) -> None:
         env.markdown = sandbox.from_string(env.markdown).render(**macros, data=ds, page=env.page,
                                                                 **env.page.meta)
     except TemplateError as exc:
-        raise PluginError(f"Kommunens egen side {OWN_PAGES}/{name} kan ikke bygges: {exc.message or exc}. Siden "
+        why = str(exc.message or exc).rstrip(".")
+        raise PluginError(f"Kommunens egen side {OWN_PAGES}/{name} kan ikke bygges: {why}. Siden "
                           "må bruge infohus' makroer, fx {{ contacts() }}, og data.…, men ikke andet.") from None
     env.page.meta["render_macros"] = False
 

@@ -6,7 +6,9 @@ messages as `infohus check`.
 """
 from __future__ import annotations
 
+import logging
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,8 +60,36 @@ def build_handbook(ds: DataSet, site_dir: Path, log: BuildLog = NO_LOG) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    with given(ds, log):
-        build(load_config(str(MKDOCS_YML), site_dir=str(site_dir)))
+    reasons = _Reasons()
+    logging.getLogger("mkdocs").addHandler(reasons)
+    try:
+        with given(ds, log):
+            build(load_config(str(MKDOCS_YML), site_dir=str(site_dir)))
+    except SystemExit as exc:  # MkDocs' Abort, and mkdocs-macros' exit on a macro's error
+        if not reasons.found:
+            raise
+        raise PluginError(" ".join(reasons.found)) from exc
+    finally:
+        logging.getLogger("mkdocs").removeHandler(reasons)
+
+
+class _Reasons(logging.Handler):
+    """Why a handbook build failed, from MkDocs' and mkdocs-macros' log: the words `infohus build` shows, where
+    MkDocs itself would only say "Aborted with a BuildError!"."""
+
+    MACRO = re.compile(r"^_File_: `(?P<page>[^`]+)`.*?^_(?P<kind>\w+)_: (?P<why>.+?)$", re.M | re.S)
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        macro = self.MACRO.search(text) if "[macros] - ERROR" in text else None
+        if macro:
+            self.found.append(f"siden {macro['page']}: {macro['why']}")
+        elif record.levelno >= logging.ERROR and not text.startswith("Error reading page"):
+            self.found.append(text)
 
 
 def build_log() -> BuildLog:

@@ -61,6 +61,7 @@ def migrate(data_dir: Path, force: bool = False, command: str = "infohus") -> in
         step.run(folder, report)
         _set_format(folder, step.TO, report)
     _point_schema_lines(folder, report)
+    _unread(folder, report)
     if not folder.get("municipality").editable:
         sys.stderr.write(f"infohus: {MUNICIPALITY_FILE} i {data_dir} kan ikke rettes: "
                          f"{folder.get('municipality').why_not}. Intet er ændret.\n")
@@ -110,6 +111,15 @@ def _point_schema_lines(folder: Folder, report: Report) -> None:
     if pointed:
         report.changed("", (), f"$schema-linjen øverst i {', '.join(pointed)} peger nu på denne infohus' skemaer, så "
                                "din editor igen tjekker filerne, mens du skriver.")
+
+
+def _unread(folder: Folder, report: Report) -> None:
+    """A note for each YAML file of the folder that could not be read at all (a link, not UTF-8, not YAML)."""
+    for path in sorted(folder.path.glob("*.y*ml")):
+        file = folder.get(path.stem)
+        if file.path == path and file.data is None and file.why_not and not file.created:
+            report.undecided(file.name, (), f"{file.why_not}, så infohus migrate har hverken læst eller rettet den. "
+                                            "Ret den selv efter det nye dataformat (se CHANGELOG.md).")
 
 
 def _git_state(folder: Path) -> str | None:

@@ -24,6 +24,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..common.paths import SCHEMA_DIR
+from ..model.loader import format_path
 from ..scaffold.create import template_text
 from .report import Report
 from .yamlfile import Folder, YamlFile, insert_after, insert_before, quoted
@@ -121,10 +122,12 @@ def plan(folder: Folder, report: Report) -> None:
         report.changed(file.name, ("plan", "source", "doc"), f"henviser til {own_source}, kommunens kilde i "
                                                              "municipality.yml (source.doc).")
     described = _plan_fields()
-    for key in text:
-        if key != "source":
-            report.to_write(file.name, ("plan", key), f"plan.{key}: {described.get(key, 'skriv teksten')} "
-                                                      "Erstat skabelonteksten med kommunens egne ord.")
+    for key, value in text.items():
+        if key == "source":
+            continue
+        for at in [("plan", key, i) for i in range(len(value))] if isinstance(value, list) else [("plan", key)]:
+            report.to_write(file.name, at, f"{format_path(at)}: {described.get(key, 'skriv teksten')} Erstat "
+                                           "skabelonteksten med kommunens egne ord.")
 
 
 def _plan_fields() -> dict[str, str]:

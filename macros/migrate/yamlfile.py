@@ -78,7 +78,10 @@ class YamlFile:
 
     def line(self, path: tuple) -> int:
         """The line (1-based) of `path` in the file as it will be written (its nearest ancestor's if gone)."""
-        data = _yaml(_LAYOUTS[0]).load(self.text())
+        try:
+            data = _yaml(_LAYOUTS[0]).load(self.text()) if path else None
+        except YAMLError:
+            return 1
         line, node = 1, data
         for part in path:
             if isinstance(node, CommentedMap) and part in node:

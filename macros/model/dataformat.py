@@ -30,11 +30,12 @@ class WrongFormat(Exception):
 
     def sentence(self, command: str = "infohus") -> str:
         """The one line that says so, with the command to run (`command` as the user calls infohus)."""
+        where = self.data_dir / MUNICIPALITY_FILE
         if self.older:
-            return (f"Data er skrevet til format {self.found}; kør {command} migrate --data {self.data_dir} "
-                    f"(denne infohus læser format {DATA_FORMAT}).")
-        return (f"Data er skrevet til format {self.found}, men denne infohus ({version()}) kan kun læse format "
-                f"{DATA_FORMAT} og ældre. Opdatér infohus (fx pipx upgrade infohus), og prøv igen.")
+            return (f"{where}: Data er skrevet til format {self.found}; kør {command} migrate --data "
+                    f"{self.data_dir} (denne infohus læser format {DATA_FORMAT}).")
+        return (f"{where}: Data er skrevet til format {self.found}, men denne infohus ({version()}) kan kun læse "
+                f"format {DATA_FORMAT} og ældre. Opdatér infohus (fx pipx upgrade infohus), og prøv igen.")
 
 
 def version() -> str:

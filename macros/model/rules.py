@@ -7,7 +7,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from ..common.paths import DEFAULT_DATA_DIR
+from ..common.paths import NATIONAL_DIR
 from ..common.templates import filled, templates
 from . import contacts, escalation, forms, legal, municipality
 from .loader import format_path, parse
@@ -138,7 +138,8 @@ TEMPLATE_RECORDS = {
     "legal": {"legal": lambda r: f"reglen \"{r.get('title')}\""},
 }
 ADAPT = "Tilpas til kommunens egen plan"
-EXAMPLE_SIGNS = DEFAULT_DATA_DIR / "warning_signs.yml"
+# The example of public warning signs a coordinator is shown: the national ones, which every install has.
+EXAMPLE_SIGNS = NATIONAL_DIR / "warning_signs.yml"
 
 
 def _template_content(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
