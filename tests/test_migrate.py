@@ -266,6 +266,18 @@ def test_in_git_a_clean_folder_is_migrated_without_backup_and_a_dirty_one_only_w
     assert "M odsherred/municipality.yml" in git(clean, "status", "--porcelain").stdout
 
 
+def test_a_folder_git_ignores_gets_a_backup(tmp_path):
+    """git cannot give back what it ignores: such a folder is treated as not in git."""
+    repo = tmp_path / "repo"
+    copy(OLD, repo)
+    (repo / ".gitignore").write_text("odsherred/\n", encoding="utf-8")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "kun .gitignore")
+    done = run("migrate", "--data", "odsherred", cwd=repo)
+    assert done.returncode == 0 and "Sikkerhedskopi af mappen, som den var: odsherred.backup-format-1" in done.stdout
+
+
 def test_a_file_whose_layout_cannot_be_kept_is_left_alone_and_named(tmp_path):
     folder = copy(OLD, tmp_path)
     path = folder / "definitions.yml"

@@ -123,19 +123,25 @@ def _unread(folder: Folder, report: Report) -> None:
 
 
 def _git_state(folder: Path) -> str | None:
-    """"clean" or "dirty" when `folder` is in a git work tree (its own files only); None otherwise."""
+    """"clean" or "dirty" when `folder`'s YAML files are in a git work tree and tracked there (git can then
+    give them back); None otherwise (also when one is ignored by git), and the folder gets a backup."""
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=60)
+
     try:
-        inside = subprocess.run(["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
-                                capture_output=True, text=True, timeout=30)
+        inside = git("rev-parse", "--is-inside-work-tree")
         if inside.returncode != 0 or inside.stdout.strip() != "true":
             return None
-        status = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--untracked-files=all",
-                                 "--", "."], capture_output=True, text=True, timeout=60)
+        status = git("status", "--porcelain", "--untracked-files=all", "--", ".")
+        tracked = git("ls-files", "-z", "--", ".")
     except (OSError, subprocess.TimeoutExpired):
-        return None  # no usable git: the folder gets a backup
-    if status.returncode != 0:
+        return None  # no usable git
+    if status.returncode != 0 or tracked.returncode != 0:
         return None
-    return "dirty" if status.stdout.strip() else "clean"
+    if status.stdout.strip():
+        return "dirty"
+    files = {name for name in tracked.stdout.split("\0") if name}
+    return "clean" if all(p.name in files for p in folder.glob("*.y*ml")) else None
 
 
 def _backup(folder: Path, found: int) -> Path:
