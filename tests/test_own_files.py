@@ -40,7 +40,8 @@ def test_an_own_page_is_added_to_the_handbook_with_the_same_macros_and_its_value
     municipality = data_copy / "municipality.yml"
     text = municipality.read_text(encoding="utf-8")
     team = next(line for line in text.splitlines() if line.startswith("  team: ")).split(": ", 1)[1]
-    municipality.write_text(text.replace(f"  team: {team}", '  team: "Infohus <b>Hjørring</b>"', 1), encoding="utf-8")
+    municipality.write_text(text.replace(f"  team: {team}", '  team: "Infohus <b>Hjørring</b> [her](javascript:x)"', 1),
+                            encoding="utf-8")
     (data_copy / "docs").mkdir()
     (data_copy / "docs" / "ekstra.md").write_text(EKSTRA, encoding="utf-8")
     site = tmp_path / "site"
@@ -49,8 +50,8 @@ def test_an_own_page_is_added_to_the_handbook_with_the_same_macros_and_its_value
     ekstra = page(site, "ekstra")
     main = ekstra.select_one("article")
     assert main.h1.get_text(strip=True).startswith("Vores egne aftaler")
-    assert "Teamets navn fra data: Infohus <b>Hjørring</b>." in main.get_text(), "the value is text, escaped"
-    assert main.find("b", string="Hjørring") is None
+    assert "Teamets navn fra data: Infohus <b>Hjørring</b> [her](javascript:x)." in main.get_text(), "text, escaped"
+    assert main.find("b", string="Hjørring") is None and not main.select('a[href^="javascript"]')
     assert main.select(".ih-contact"), "a macro's HTML stands as the macro made it"
     assert "112" in main.get_text()
     nav = [a.get_text(strip=True) for a in page(site, "kontakter").select("nav.md-nav--primary a.md-nav__link")]

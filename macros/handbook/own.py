@@ -2,8 +2,8 @@
 
 A page of the same name as one of infohus' pages takes its place; any other is added to the navigation
 after infohus' pages, under its own first heading. It is rendered as infohus' pages are, with the same
-macros, but in the sandbox of macros/common/render.py with autoescape: a macro's HTML stands as it is,
-every other value (`{{ data.municipality.team }}`) is escaped, and nothing leads out of the sandbox.
+macros, but in the sandbox of macros/common/render.py: a macro's HTML stands as it is, every other value
+(`{{ data.municipality.team }}`) is text, its HTML and Markdown escaped, and nothing leads out of the sandbox.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from mkdocs.structure.files import File
 from ..common.paths import OWN_PAGES
 from ..common.render import Sandbox
 from ..model.dataset import DataSet
+from .pages import plain
 
 
 def dataset_of(config) -> DataSet | None:
@@ -50,7 +51,9 @@ def render_page(env) -> None:
     name = env.page.file.src_uri
     if name not in ds.own.pages or env.page.meta.get("render_macros") is False:
         return
-    sandbox = Sandbox(autoescape=True, undefined=env.env.undefined)
+    # As infohus' own pages: a macro's HTML stands; any other value is text, its HTML and Markdown escaped.
+    sandbox = Sandbox(undefined=env.env.undefined,
+                      finalize=lambda value: value if hasattr(value, "__html__") else plain(str(value)))
     sandbox.filters.update(env.env.filters)
     macros = {key: _as_markup(macro) for key, macro in env.macros.items()}
     try:
