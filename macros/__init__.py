@@ -1,4 +1,4 @@
-"""mkdocs-macros entry point (mkdocs.yml: `module_name: macros`): the handbook's data set and page macros.
+"""mkdocs-macros entry point (mkdocs.yml: `modules: [macros]`): the handbook's data set and page macros.
 
 Only wiring lives here. The handbook's macros come from `handbook`, the Handlekort page from `cards`;
 imports are inside the hooks so `infohus check` never loads MkDocs.
@@ -22,11 +22,12 @@ def define_env(env) -> None:
 
 def on_pre_page_macros(env) -> None:
     """Data in a page's Markdown is text; date every page by its data, never by the clock, so two builds of
-    the same data are identical."""
-    from .handbook import site
+    the same data are identical; a page of the municipality's own is rendered here, in the sandbox."""
+    from .handbook import own, site
 
     site.escape_page_values(env)
     env.page.update_date = env.variables["data"].content_date().isoformat()
+    own.render_page(env)
 
 
 def on_post_build(env) -> None:

@@ -1,4 +1,5 @@
-"""The `infohus` command: check the data, build the outputs, scaffold a municipality, preview it all.
+"""The `infohus` command: check the data, build the outputs, scaffold a municipality, preview it all, bring
+data forward to a new data format, install the system packages.
 
 This is the command's edge: a system fault anywhere below (a full disk, no permission, a missing or
 crashing program, a refused `--out`) becomes one Danish sentence here and exit code 2.
@@ -12,27 +13,33 @@ import sys
 from pathlib import Path
 
 from .common.faults import SystemFault, sentence
-from .common.paths import DEFAULT_DATA_DIR
+from .common.paths import CATALOGUE, ESSENTIAL, MUNICIPALITY_FILE, SYSTEM_DEPS, default_data_dir
+from .model.dataformat import DATA_FORMAT, WrongFormat, version
 from .model.dataset import load_dataset, national_dir_for
 from .model.problems import errors, report
 from .outdir import Refused
 
 EXIT_OK, EXIT_DATA, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 130
-CATALOGUE = Path(__file__).resolve().parent / "locale" / "da" / "LC_MESSAGES" / "argparse.po"
-COMMANDS = "check, build, new eller serve"
+COMMANDS = "check, build, new, serve, migrate eller system-deps"
 
 
 def _speak_danish() -> None:
-    """Translate argparse's own messages (usage, help, errors) with the Danish catalogue beside this file."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
+    """Translate argparse's own messages (usage, help, errors) with the Danish catalogue: compiled in a wheel
+    (setup.py), compiled here from its source in a checkout (about 15 ms, with Babel from the test extras)."""
+    compiled = CATALOGUE.with_suffix(".mo")
+    if compiled.is_file():
+        with compiled.open("rb") as mo:
+            danish = gettext.GNUTranslations(mo)
+    else:
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
 
-    with CATALOGUE.open("rb") as po:
-        catalog = read_po(po, locale="da")
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    danish = gettext.GNUTranslations(compiled)
+        with CATALOGUE.with_suffix(".po").open("rb") as po:
+            catalog = read_po(po, locale="da")
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        danish = gettext.GNUTranslations(buffer)
     argparse._ = danish.gettext  # argparse looks its messages up through these two module names
     argparse.ngettext = danish.ngettext
 
@@ -43,11 +50,14 @@ def _parser() -> argparse.ArgumentParser:
         prog="infohus", description="Beredskab som data: tjek og byg håndbog, borgerside og handlekort.",
         epilog="Skriv fx \"infohus check\" for at tjekke data, eller \"infohus build --help\" for at se "
                "tilvalgene til en kommando.")
+    parser.add_argument("--version", action="version", version=f"infohus {version()} (dataformat {DATA_FORMAT})",
+                        help="vis infohus' version og det dataformat, den læser, og stop")
     sub = parser.add_subparsers(dest="command", metavar="kommando", title="kommandoer", help="en af disse:")
 
     def data_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, metavar="MAPPE",
-                       help="kommunens datamappe (standard: data/hjoerring)")
+        p.add_argument("--data", type=Path, default=None, metavar="MAPPE",
+                       help=f"kommunens datamappe (standard: den mappe, du står i, hvis den har {MUNICIPALITY_FILE}; "
+                            "i infohus' eget repository data/hjoerring)")
 
     def strict_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--strict", action="store_true",
@@ -75,6 +85,20 @@ def _parser() -> argparse.ArgumentParser:
     data_option(serve)
     serve.add_argument("--addr", default="127.0.0.1:8000", metavar="ADRESSE",
                        help="adressen, siderne vises på (standard: 127.0.0.1:8000)")
+    migrate = sub.add_parser("migrate", help=f"flyt kommunens data til dataformat {DATA_FORMAT} efter en ny version",
+                             description="Flyt kommunens data frem til det dataformat, denne infohus læser. Filerne "
+                                         "rettes på stedet; kommentarer og opsætning bevares, og kun de ændrede "
+                                         "linjer ændres. Bagefter står der, hvad der er ændret, og hvad du selv "
+                                         "skal skrive.")
+    data_option(migrate)
+    migrate.add_argument("--force", action="store_true",
+                         help="flyt også data i et git-repository med ændringer, der ikke er committet "
+                              "(der laves en sikkerhedskopi)")
+    deps = sub.add_parser("system-deps", help="installér de systempakker, byggeriet skal bruge (kræver root)",
+                          description="Installér de Debian-pakker, PDF'erne skal bruge (wkhtmltopdf, Pango, "
+                                      "skrifttyper), med apt-get. Som almindelig bruger vises kommandoen, der "
+                                      "skal køres med sudo.")
+    deps.set_defaults(data=None)
     return parser
 
 
@@ -87,8 +111,16 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"infohus: vælg en kommando: {COMMANDS}. Skriv \"infohus --help\" for at se, hvad "
                          "de gør.\n")
         return EXIT_SYSTEM
+    missing = [path for path in ESSENTIAL if not path.exists()]
+    if missing:
+        sys.stderr.write(f"infohus: installationen er ikke hel: {missing[0]} mangler. Installér infohus igen, fx med "
+                         "pipx reinstall infohus eller pip install --force-reinstall infohus.\n")
+        return EXIT_SYSTEM
     try:
         return _run(args)
+    except WrongFormat as exc:
+        sys.stderr.write(exc.sentence(_invoked_as()) + "\n")
+        return EXIT_DATA if exc.older else EXIT_SYSTEM
     except (OSError, SystemFault) as exc:
         unchanged = f" Intet er bygget, og \"{args.out}\" er ikke ændret." \
             if args.command == "build" and not isinstance(exc, Refused) else ""
@@ -102,10 +134,21 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "new":
         return _new(args.dir, args.name)
+    if args.command == "system-deps":
+        return _system_deps()
+    if args.data is None:
+        args.data = default_data_dir()
+    if args.data is None:
+        sys.stderr.write(f"infohus: der er ingen {MUNICIPALITY_FILE} i den mappe, du står i. Angiv kommunens "
+                         "datamappe med --data, fx --data odsherred, eller opret en ny med infohus new.\n")
+        return EXIT_SYSTEM
     if not args.data.is_dir():
         sys.stderr.write(f"infohus: datamappen \"{args.data}\" findes ikke. Angiv en mappe med --data, "
-                         "fx --data data/hjoerring.\n")
+                         "fx --data odsherred.\n")
         return EXIT_SYSTEM
+    if args.command == "migrate":
+        from .migrate import migrate  # ruamel.yaml is only imported when it is needed
+        return migrate(args.data, force=args.force, command=_invoked_as())
     if args.command == "check":
         return _check(args.data, args.strict)
     if args.command == "serve":
@@ -130,6 +173,13 @@ def _new(folder: Path, name: str) -> int:
                      "Udfyld alt, der begynder med UDFYLD, og se hvad der mangler med:\n"
                      f"  {_invoked_as()} check --data {folder}\n")
     return EXIT_OK
+
+
+def _system_deps() -> int:
+    """The shipped scripts/system-deps.sh with the `site` profile: apt-get as root, the sudo line otherwise."""
+    import subprocess
+
+    return subprocess.run(["bash", str(SYSTEM_DEPS), "site"]).returncode
 
 
 def _invoked_as() -> str:

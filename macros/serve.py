@@ -19,7 +19,7 @@ from pathlib import Path
 from .beredskab.page import build_internal_edition, build_public_edition
 from .cards.pdf import build_cards
 from .citizen.page import build_public
-from .common.paths import CARDS_FOLDER, INTERNAL_PLAN_PDF, MKDOCS_YML, PLAN_FOLDER
+from .common.paths import CARDS_FOLDER, IN_CHECKOUT, INTERNAL_PLAN_PDF, MKDOCS_YML, OVERRIDES, PACKAGE, PLAN_FOLDER
 from .model.dataset import DataSet, national_dir_for
 
 CITIZEN_FOLDER = "borgerside"  # the citizen page's place in the preview: http://127.0.0.1:8000/borgerside/
@@ -47,13 +47,19 @@ def serve(data_dir: Path, addr: str) -> int:
     stderr, sys.stderr = sys.stderr, _WithoutAbort(sys.stderr)
     try:
         mkdocs_serve(str(MKDOCS_YML), livereload=True, dev_addr=addr,
-                     watch=[str(data_dir), str(national_dir_for(data_dir))])
+                     watch=[str(p) for p in _watched(data_dir)])
     except Abort:  # the first build failed; its problems are printed above
         stderr.write("Forhåndsvisningen kunne ikke starte. Ret fejlene ovenfor, og start den igen.\n")
         return 1
     finally:
         sys.stderr = stderr
     return 0
+
+
+def _watched(data_dir: Path) -> list[Path]:
+    """What a save in rebuilds the preview (MkDocs watches docs/ and mkdocs.yml itself): the data, the national
+    data, the templates, and in a checkout the code."""
+    return [data_dir, national_dir_for(data_dir), OVERRIDES, *([PACKAGE] if IN_CHECKOUT else [])]
 
 
 class _WithoutAbort(io.TextIOBase):

@@ -181,13 +181,17 @@ def pipeline() -> dict:
     return yaml.safe_load(PIPELINE.read_text(encoding="utf-8"))
 
 
-def infohus_lines(job: dict) -> list[str]:
-    """The job's script lines that run infohus.
+AS_USER = re.compile(r"^runuser -u infohus -- /opt/infohus/bin/(infohus .*)$")
 
-    The others install infohus (pip from its git repository) and its system packages (apt): they need the
-    job's fresh container and stay out of the test, which runs the lines with this venv first on PATH.
+
+def infohus_lines(job: dict) -> list[str]:
+    """The job's script lines that check and build, as the user infohus: the infohus command of each.
+
+    The others install infohus (a pinned wheel into /opt/infohus), its system packages (apt, as root) and
+    the user: they need the job's fresh container and stay out of the test, which runs the commands with
+    this venv first on PATH (tests/test_package.py installs and runs the wheel itself).
     """
-    return [line for line in job["script"] if line.startswith("infohus ")]
+    return [m[1] for line in job["script"] if (m := AS_USER.match(line))]
 
 
 def run_job(pipeline: dict, job: str, folder: Path) -> subprocess.CompletedProcess:
@@ -212,14 +216,21 @@ def test_the_pipeline_is_valid_gitlab_ci():
     assert done.returncode == 0, done.stdout
 
 
-def test_the_pipeline_installs_infohus_from_git_and_keeps_both_sites(pipeline):
+def test_the_pipeline_installs_a_pinned_release_and_checks_and_builds_as_a_user(pipeline):
     job = pipeline["infohus"]
     assert "bookworm" in pipeline["image"]  # the Debian that scripts/system-deps.sh names packages for
     script = job["script"]
-    assert any(line.startswith("pip install") and "git+${INFOHUS_GIT}@${INFOHUS_REF}" in line for line in script)
-    assert "bash /opt/infohus/scripts/system-deps.sh site" in script
+    installs = [line for line in script if " install " in f" {line} " and "pip" in line]
+    assert installs == ['/opt/infohus/bin/pip install --quiet "infohus @ ${INFOHUS_WHEEL}#sha256=${INFOHUS_SHA256}"']
+    assert not any("git+" in line or " -e " in line for line in script), "a release, not a git checkout"
+    assert re.fullmatch(r"https://\S+/infohus-\d+\.\d+\.\d+-py3-none-any\.whl", pipeline["variables"]["INFOHUS_WHEEL"])
+    assert script.index("/opt/infohus/bin/infohus system-deps") < script.index("useradd --create-home infohus")
     assert infohus_lines(job) == ['infohus check --strict --data "$INFOHUS_DATA"',
                                   'infohus build --data "$INFOHUS_DATA" --out site']
+    assert [line for line in script if "infohus " in line and " check" in line or " build " in line] == [
+        'runuser -u infohus -- /opt/infohus/bin/infohus check --strict --data "$INFOHUS_DATA"',
+        'runuser -u infohus -- /opt/infohus/bin/infohus build --data "$INFOHUS_DATA" --out site'], \
+        "check and build never run as root"
     assert job["artifacts"]["paths"] == ["site/intranet/", "site/public/"]
 
 

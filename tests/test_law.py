@@ -37,7 +37,7 @@ def test_a_missing_topic_is_a_warning_that_names_the_law_and_under_strict_an_err
     code, out = check(data_copy)
     assert code == 0
     law = [line for line in warning_lines(out) if "municipality.topics" in line]
-    assert law == [f"{data_copy / 'municipality.yml'}:44: municipality.topics: beredskabet dækker ikke "
+    assert law == [f"{data_copy / 'municipality.yml'}:45: municipality.topics: beredskabet dækker ikke "
                    "æresrelaterede konflikter. Barnets lov § 15, stk. 3 kræver et beredskab mod »negativ social "
                    "kontrol, æresrelaterede konflikter og ekstremisme«. Tilføj honour under topics, eller skriv "
                    "under covered_elsewhere, hvor kommunens særskilte plan for emnet findes (fx honour: "

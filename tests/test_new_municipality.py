@@ -51,16 +51,17 @@ def test_scaffold_check_fill_check_build(tmp_path, capsys):
     out = capsys.readouterr().out
     assert error_lines(out) == []
     assert len([w for w in warning_lines(out) if "eksempelperson" in w]) == 4, "example people still flagged"
+    assert len([w for w in warning_lines(out) if "er skabelonens tekst" in w]) == 6, "each of the plan's texts"
 
     site = tmp_path / "site"
     assert main(["build", "--data", str(folder), "--out", str(site)]) == 0
     assert "Æbeltoft Kommune" in (site / "public" / "index.html").read_text(encoding="utf-8")
     assert (site / "intranet" / "index.html").exists()
     assert list((site / "intranet" / "handlekort").glob("*.pdf"))
-    # The beredskab of a new municipality: its own words from plan.yml, a draft until it is adopted.
+    # The beredskab of a new municipality: plan.yml's texts (the template's until written), a draft until adopted.
     web = (site / "public" / "beredskab" / "index.html").read_text(encoding="utf-8")
     assert "Æbeltoft Kommune" in web and "Udkast til vedtagelse" in web
-    assert web.count("Udfyldt af koordinatoren") >= 5, "the plan's own texts, as the coordinator filled them in"
+    assert web.count("Skabelontekst:") == 6, "the plan's template texts, in the draft until they are written"
     for pdf in (site / "public" / "beredskab.pdf", site / "intranet" / "beredskab-intern.pdf"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "Æbeltoft Kommune" in text and "Udkast til vedtagelse" in text
@@ -91,10 +92,12 @@ def test_strict_refuses_template_content_left_as_infohus_new_wrote_it(tmp_path, 
     folder = tmp_path / "data" / "eksempel"
     assert main(["new", str(folder), "--name", "Æbeltoft Kommune"]) == 0
     fill(folder)
-    for name in ("contacts.yml", "communication.yml", "municipality.yml"):
+    for name in ("contacts.yml", "communication.yml", "municipality.yml", "plan.yml"):
         path = folder / name
         text = path.read_text(encoding="utf-8").replace("doc: eksempeldata", "doc: beredskabsplan")
         text = re.sub(r"(?m)^\s*(example|draft): true\n", "", text)
+        # The plan's template texts, written over in the municipality's own words.
+        text = text.replace("Skabelontekst: ", "Æbeltoft Kommunes egen tekst: ")
         path.write_text(text, encoding="utf-8")
     capsys.readouterr()
 

@@ -126,7 +126,8 @@ class Helper:
 
     def _render(self, name: str, **context) -> Markup:
         """A partial's HTML: the partial escaped every value, so the page keeps the result as markup."""
-        return Markup(render(f"partials/{name}.html", h=self, data=self.ds, **context))
+        return Markup(render(f"partials/{name}.html", own_partials=self.ds.own.partials, h=self, data=self.ds,
+                             **context))
 
     # -- front page ------------------------------------------------------------------------------
 

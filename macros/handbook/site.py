@@ -6,6 +6,7 @@ messages as `infohus check`.
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -20,8 +21,9 @@ from mkdocs.exceptions import PluginError
 
 from . import calendar, pages, vcard
 from ..common.dates import date_text
-from ..common.paths import DEFAULT_DATA_DIR, MKDOCS_YML
+from ..common.paths import MKDOCS_YML, default_data_dir
 from ..common.text import and_join
+from ..model.dataformat import WrongFormat
 from ..model.dataset import DataSet, load_dataset, national_dir_for
 from ..model.municipality import TOPIC_NAMES, text_colour
 from ..model.problems import errors, report
@@ -59,8 +61,36 @@ def build_handbook(ds: DataSet, site_dir: Path, log: BuildLog = NO_LOG) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    with given(ds, log):
-        build(load_config(str(MKDOCS_YML), site_dir=str(site_dir)))
+    reasons = _Reasons()
+    logging.getLogger("mkdocs").addHandler(reasons)
+    try:
+        with given(ds, log):
+            build(load_config(str(MKDOCS_YML), site_dir=str(site_dir)))
+    except SystemExit as exc:  # MkDocs' Abort, and mkdocs-macros' exit on a macro's error
+        if not reasons.found:
+            raise
+        raise PluginError(" ".join(reasons.found)) from exc
+    finally:
+        logging.getLogger("mkdocs").removeHandler(reasons)
+
+
+class _Reasons(logging.Handler):
+    """Why a handbook build failed, from MkDocs' and mkdocs-macros' log: the words `infohus build` shows, where
+    MkDocs itself would only say "Aborted with a BuildError!"."""
+
+    MACRO = re.compile(r"^_File_: `(?P<page>[^`]+)`.*?^_(?P<kind>\w+)_: (?P<why>.+?)$", re.M | re.S)
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        macro = self.MACRO.search(text) if "[macros] - ERROR" in text else None
+        if macro:
+            self.found.append(f"siden {macro['page']}: {macro['why']}")
+        elif record.levelno >= logging.ERROR and not text.startswith("Error reading page"):
+            self.found.append(text)
 
 
 def build_log() -> BuildLog:
@@ -77,8 +107,11 @@ def dataset() -> DataSet:
     handed = _given.get()
     if handed is not None:
         return handed[0]
-    data_dir = Path(os.environ.get("INFOHUS_DATA") or DEFAULT_DATA_DIR)
-    ds, problems = load_dataset(data_dir, strict=os.environ.get("INFOHUS_STRICT") == "1")
+    data_dir = Path(os.environ.get("INFOHUS_DATA") or default_data_dir() or ".")
+    try:
+        ds, problems = load_dataset(data_dir, strict=os.environ.get("INFOHUS_STRICT") == "1")
+    except WrongFormat as exc:
+        raise PluginError(exc.sentence()) from None
     if ds is None or errors(problems):
         raise PluginError("Data har fejl; intet er bygget.\n" + report(problems, national_dir_for(data_dir)))
     return ds

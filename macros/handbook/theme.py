@@ -1,7 +1,11 @@
-"""MkDocs hooks (mkdocs.yml `hooks:`) for the handbook's theme: what no block or partial can reach.
+"""The `infohus` MkDocs plugin (mkdocs.yml `plugins: - infohus`, found by its entry point, so the same config
+works in a checkout and installed): what no block or partial can reach, and the municipality's own pages.
 
 `on_files`: overrides/ also holds the citizen page's and the action cards' templates and assets; the
 handbook ships only its own assets (overrides/assets/), so nothing else is copied into the intranet.
+
+`on_files` also adds the municipality's own pages (DATA/docs/*.md) or puts them in place of infohus'
+pages of the same name, and `on_config` lists the added ones in the navigation (macros/handbook/own.py).
 
 `on_env`: Material 9.8 writes `autocomplete="off"` on its two toggle checkboxes (drawer and search) directly in
 base.html, outside every block, and HTML allows autocomplete only on text-like inputs, so the Nu
@@ -14,6 +18,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+from mkdocs.plugins import BasePlugin
+
+from . import own
 
 TOGGLES = ('data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off"',
            'data-md-toggle="search" type="checkbox" id="__search" autocomplete="off"')
@@ -44,8 +51,8 @@ def on_files(files, config):
     """Keep Material's files and overrides/assets/; drop other outputs' files from overrides/."""
     custom = Path(config["theme"].custom_dir).resolve()
     for file in list(files):
-        source = Path(file.abs_src_path).resolve()
-        if source.is_relative_to(custom) and not file.src_uri.startswith("assets/"):
+        source = Path(file.abs_src_path).resolve() if file.abs_src_path else None
+        if source and source.is_relative_to(custom) and not file.src_uri.startswith("assets/"):
             files.remove(file)
     return files
 
@@ -54,3 +61,17 @@ def on_env(env: jinja2.Environment, config, files) -> jinja2.Environment:
     """Wrap the theme's template loader (runs once per build, before any page is rendered)."""
     env.loader = _BaseWithoutCheckboxAutocomplete(env.loader)
     return env
+
+
+class InfohusPlugin(BasePlugin):
+    """The hooks above, and the municipality's own pages; listed after `macros`, whose data set it reads."""
+
+    def on_config(self, config):
+        own.add_to_nav(config, own.dataset_of(config))
+        return config
+
+    def on_files(self, files, config):
+        return own.add_pages(on_files(files, config), config, own.dataset_of(config))
+
+    def on_env(self, env, config, files):
+        return on_env(env, config, files)

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import (cards, communication, contacts, definitions, escalation, forms, legal, municipality, national,
-               organisations, plan, rules, sources, warning_signs)
+               organisations, own_files, plan, rules, sources, warning_signs)
 from ..common.paths import DEFAULT_DATA_DIR, NATIONAL_DIR, SCHEMA_DIR
 from ..common.text import danish_key
+from .dataformat import require_current
 from .loader import Document, format_path, load, schema_line_problem
 from .problems import Problem
 from .record import Origin
@@ -63,6 +64,7 @@ class DataSet:
     forms: dict[str, forms.Form]
     communication: dict[str, communication.CommunicationRule]
     cards: dict[str, cards.Card]
+    own: own_files.OwnFiles = field(default_factory=own_files.OwnFiles)  # the municipality's own pages, partials
     problems: list[Problem] = field(default_factory=list)
     today: date = field(default_factory=today)
 
@@ -234,7 +236,11 @@ def national_dir_for(data_dir: Path) -> Path:
 
 def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = None,
                  strict: bool = False, on: date | None = None) -> tuple[DataSet | None, list[Problem]]:
-    """Load, validate and build; returns the data set (None if unusable) and every problem found."""
+    """Load, validate and build; returns the data set (None if unusable) and every problem found.
+
+    `WrongFormat` if the folder is written for another data format (then nothing else is checked).
+    """
+    require_current(Path(data_dir))
     national_dir = national_dir or national_dir_for(data_dir)
     c = Collector(Path(data_dir), Path(national_dir))
     if Path(national_dir).is_dir() and Path(national_dir).resolve() != Path(data_dir).resolve():
@@ -272,6 +278,8 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = 
         levels=levels, paths=paths, forms=records["forms"], communication=records["communication"],
         cards=records["cards"], today=day,
     )
+    ds.own, own_problems = own_files.load(Path(data_dir), c.display)
+    c.problems.extend(own_problems)
     c.problems.extend(rules.check(ds, c, strict))
     ds.problems = _with_placeholders(c)
     # Without a valid municipality the other files are still checked, but nothing can be built.

@@ -7,7 +7,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from ..common.paths import DEFAULT_DATA_DIR
+from ..common.paths import NATIONAL_DIR
 from ..common.templates import filled, templates
 from . import contacts, escalation, forms, legal, municipality
 from .loader import format_path, parse
@@ -165,7 +165,8 @@ TEMPLATE_RECORDS = {
     "legal": {"legal": lambda r: f"reglen \"{r.get('title')}\""},
 }
 ADAPT = "Tilpas til kommunens egen plan"
-EXAMPLE_SIGNS = DEFAULT_DATA_DIR / "warning_signs.yml"
+# The example of public warning signs a coordinator is shown: the national ones, which every install has.
+EXAMPLE_SIGNS = NATIONAL_DIR / "warning_signs.yml"
 
 
 def _template_content(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
@@ -204,6 +205,28 @@ def _template_content(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
                     out.append(origin.problem(("source", "doc"), f"{name(item)} bygger på eksempeldata "
                                               f"(source.doc: {source}). {ADAPT}, og henvis til kommunens egen "
                                               "kilde under source.doc.", severity))
+    out.extend(_template_plan(c, written.get("plan", {}).get("plan"), severity))
+    return out
+
+
+def _template_plan(c: Collector, template, severity: str) -> list[Problem]:
+    """Each text of plan.yml that is still the template's (written by `infohus new` or `infohus migrate`)."""
+    doc = c.docs.get(("municipality", "plan"))
+    plan = doc.data.get("plan") if doc is not None and isinstance(doc.data, dict) else None
+    if not isinstance(plan, dict) or not isinstance(template, dict):
+        return []
+    out = []
+    for key, text in template.items():
+        if key == "source" or key not in plan:
+            continue
+        items = plan[key] if isinstance(plan[key], list) and isinstance(text, list) else [plan[key]]
+        wanted = text if isinstance(text, list) else [text]
+        for i, item in enumerate(items):
+            if item in wanted:
+                at = ("plan", key, i) if isinstance(plan[key], list) else ("plan", key)
+                out.append(Problem(doc.display, doc.line(at), format_path(at), "er skabelonens tekst (fra infohus "
+                                   f"new eller infohus migrate), ikke kommunens egen. {ADAPT}: skriv, hvad "
+                                   "kommunen selv gør.", severity))
     return out
 
 

@@ -144,6 +144,8 @@ def _value_message(kind: str, value: Any, schema: dict) -> str:
         guess = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
         tip = f" Mente du \"{guess[0]}\"?" if guess else ""
         return f"{shown} er ikke en af de tilladte værdier: {', '.join(options)}.{tip}"
+    if kind == "const":
+        return f"{shown or 'værdien'} skal være {json.dumps(schema['const'], ensure_ascii=False)}."
     if kind == "format" and schema.get("format") == "date":
         return f"{shown} er ikke en rigtig dato. Skriv ÅÅÅÅ-MM-DD, fx 2026-11-01."
     if kind == "pattern":
