@@ -6,7 +6,6 @@ wkhtmltopdf replaced by programs that crash, hang or are killed. Mounting needs 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
 import signal
@@ -19,54 +18,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEFAULT_DATA, ROOT, TODAY
+from conftest import DEFAULT_DATA, ROOT
 from macros import outdir
 from macros.cards import pdf as cardpdf
 from macros.cli import main
+from support.outputs import ENV, build, earlier_build, hashes, leftovers, one_sentence  # noqa: F401
 
 ROOT_USER = os.geteuid() == 0
 NEEDS_ROOT = pytest.mark.skipif(not ROOT_USER, reason="mounting a tmpfs or a read-only bind mount needs root; "
                                                       "CI runs the suite as root")
-ENV = {**os.environ, "INFOHUS_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-
-
-def hashes(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
-    """SHA-256 of every file under `folder` (links as their target text), skipping folders named in `skip`."""
-    found = {}
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if d not in skip]
-        for name in files:
-            path = Path(root) / name
-            data = os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
-            found[str(path.relative_to(folder))] = hashlib.sha256(data).hexdigest()
-    return found
-
-
-def build(out: Path, *extra: str, data: Path = DEFAULT_DATA, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """`infohus build` in a fresh process, as a coordinator runs it."""
-    return subprocess.run([sys.executable, "-m", "macros.cli", "build", "--data", str(data), "--out", str(out),
-                           *extra], cwd=cwd, env=ENV, capture_output=True, text=True)
-
-
-def one_sentence(stderr: str, *expected: str) -> None:
-    """The fault is told on one line starting with "infohus:", with the expected words and no traceback."""
-    assert "Traceback" not in stderr, stderr
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("infohus: "), stderr
-    for words in expected:
-        assert words in lines[0], lines[0]
-
-
-def leftovers(parent: Path) -> list[str]:
-    return sorted(p.name for p in parent.iterdir() if ".infohus-" in p.name)
-
-
-@pytest.fixture
-def earlier_build(built_site, tmp_path) -> Path:
-    """A copy of a finished build in a fresh folder: its marker lists exactly its files, so it may be replaced."""
-    out = tmp_path / "place" / "site"
-    shutil.copytree(built_site, out, symlinks=True)
-    return out
 
 
 # -- what --out may replace ------------------------------------------------------------------------------
