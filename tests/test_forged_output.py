@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from support.outputs import ENV, build, earlier_build, hashes, leftovers, one_sentence  # noqa: F401
+from support.outputs import ENV, build, hashes, leftovers, one_sentence
 from support.seccomp import refuse_renameat2
 
 
@@ -178,7 +178,10 @@ def build_without_exchange(out: Path) -> subprocess.CompletedProcess:
 
 def test_the_renameat2_refusal_is_real():
     """Negative control: under the filter the atomic exchange is unavailable; without it, it works."""
-    probe = "from macros.outdir import exchange_supported; print(exchange_supported())"
+    probe = ("import os, tempfile; from macros.outdir import exchange\n"
+             "with tempfile.TemporaryDirectory() as folder:\n"
+             "    os.mkdir(folder + '/a'); os.mkdir(folder + '/b'); fd = os.open(folder, os.O_RDONLY)\n"
+             "    print(exchange(fd, 'a', fd, 'b'))")
     plain = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
     filtered = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True,
                               preexec_fn=refuse_renameat2)
@@ -204,6 +207,42 @@ def test_an_unmarked_copy_of_a_build_named_old_is_left_alone(earlier_build):
     before = hashes(old)
     assert build_without_exchange(earlier_build).returncode == 0
     assert hashes(old) == before
+
+
+# Dies (SIGKILL) right after the first of the two renames: OUT is then inside the staging folder.
+KILLED_BETWEEN_RENAMES = """
+import os, runpy, signal, sys
+from macros import outdir
+rename = os.rename
+def dying(src, dst, **folders):
+    rename(src, dst, **folders)
+    if dst == outdir.ASIDE:
+        os.kill(os.getpid(), signal.SIGKILL)
+os.rename = dying
+sys.argv = ["infohus", "build", "--out", sys.argv[1]]
+runpy.run_module("macros.cli", run_name="__main__")
+"""
+
+
+def test_a_build_killed_between_the_two_renames_is_cleaned_up_and_a_copied_seal_proves_nothing(earlier_build):
+    killed = subprocess.run([sys.executable, "-c", KILLED_BETWEEN_RENAMES, str(earlier_build)], cwd=ROOT, env=ENV,
+                            capture_output=True, text=True, preexec_fn=refuse_renameat2)
+    assert killed.returncode == -9, killed.stderr
+    assert not earlier_build.exists()
+    staged = [p for p in earlier_build.parent.iterdir() if p.name != ".site.infohus-lock" and ".infohus-" in p.name]
+    assert len(staged) == 1 and sorted(p.name for p in staged[0].iterdir()) == [".infohus-build", "build", "old"]
+    copy = earlier_build.with_name(".site.infohus-aaaaaaaaaaaaaaaa")  # the seal copied beside a user's file
+    copy.mkdir()
+    shutil.copy(staged[0] / ".infohus-build", copy / ".infohus-build")
+    (copy / "noter.txt").write_text("vigtigt", encoding="utf-8")
+    before = hashes(copy)
+    done = build(earlier_build)
+    assert done.returncode == 0, done.stderr
+    assert not staged[0].exists(), "the sealed staging folder, with the old and the new build in it, is removed"
+    assert hashes(copy) == before
+    assert leftovers(earlier_build.parent) == [copy.name]
+    marker = json.loads((earlier_build / ".infohus-build").read_text(encoding="utf-8"))
+    assert {k: v for k, v in hashes(earlier_build).items() if k != ".infohus-build"} == marker["files"]
 
 
 # -- races, with real processes -------------------------------------------------------------------------

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = REPO_ROOT / "data" / "hjoerring"
@@ -46,11 +43,3 @@ def one_sentence(stderr: str, *expected: str) -> None:
 def leftovers(parent: Path) -> list[str]:
     """What builds left beside their output: staging and old folders, lock files."""
     return sorted(p.name for p in parent.iterdir() if ".infohus-" in p.name)
-
-
-@pytest.fixture
-def earlier_build(built_site, tmp_path) -> Path:
-    """A copy of a finished build in a fresh folder: its marker lists exactly its files, so it may be replaced."""
-    out = tmp_path / "place" / "site"
-    shutil.copytree(built_site, out, symlinks=True)
-    return out
