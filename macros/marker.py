@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from dataclasses import dataclass
 
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -162,11 +163,19 @@ def shown(value: object) -> str:
     return '"' + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text) + '"'
 
 
-def read(folder: int, validator: Draft202012Validator = BUILD) -> tuple[dict, os.stat_result] | None:
-    """The marker in the open folder `folder` and what file it is; None if there is none; NotABuild if it
-    is not a regular file or not what the schema says."""
-    found = beneath.lstat(folder, MARKER)
-    if found is None:
+@dataclass(frozen=True)
+class Found:
+    """A marker as read from its folder: what it says, which file it is, and its bytes."""
+
+    content: dict
+    file: os.stat_result
+    raw: bytes
+
+
+def raw(folder: int) -> tuple[bytes, os.stat_result] | None:
+    """The bytes of the marker in the open folder `folder` and which file it is; None if there is none;
+    NotABuild if it is not a regular file or larger than 16 MB."""
+    if beneath.lstat(folder, MARKER) is None:
         return None
     try:
         fd, found = beneath.open_file(folder, MARKER)
@@ -175,12 +184,19 @@ def read(folder: int, validator: Draft202012Validator = BUILD) -> tuple[dict, os
     try:
         if found.st_size > MAX_MARKER:
             raise NotABuild("den er større end 16 MB")
-        raw = os.read(fd, MAX_MARKER + 1)
-        while len(raw) <= MAX_MARKER and (more := os.read(fd, MAX_MARKER + 1 - len(raw))):
-            raw += more
+        data = os.read(fd, MAX_MARKER + 1)
+        while len(data) <= MAX_MARKER and (more := os.read(fd, MAX_MARKER + 1 - len(data))):
+            data += more
     finally:
         os.close(fd)
-    return parse(raw, validator), found
+    return data, found
+
+
+def read(folder: int, validator: Draft202012Validator = BUILD) -> Found | None:
+    """The marker in the open folder `folder`, checked; None if there is none; NotABuild if it is not a
+    regular file or not what the schema says."""
+    found = raw(folder)
+    return None if found is None else Found(parse(found[0], validator), found[1], found[0])
 
 
 def encode(manifest: dict) -> bytes:
@@ -199,10 +215,11 @@ def unlisted(folder: int, manifest: dict) -> list[str]:
     files, folders = manifest["files"], set(manifest["folders"])
     device = os.fstat(folder).st_dev
     found = []
-    for rel, entry in beneath.tree(folder, descend=lambda rel: rel in folders):
+    for rel, entry, parent in beneath.tree(folder, descend=lambda rel: rel in folders):
         if stat.S_ISDIR(entry.st_mode) and rel in folders and entry.st_dev == device:
             continue
-        if rel == MARKER or stat.S_ISREG(entry.st_mode) and rel in files and beneath.digest(folder, rel) == files[rel]:
+        name = rel.rpartition("/")[2]
+        if rel == MARKER or stat.S_ISREG(entry.st_mode) and rel in files and beneath.digest(parent, name) == files[rel]:
             continue
         found.append(rel)
     return found
@@ -211,12 +228,12 @@ def unlisted(folder: int, manifest: dict) -> list[str]:
 def listing(folder: int) -> tuple[dict[str, str], list[str]]:
     """Every file (with its SHA-256) and folder infohus wrote beneath the open folder, for its marker."""
     files, folders = {}, []
-    for rel, entry in beneath.tree(folder):
+    for rel, entry, parent in beneath.tree(folder):
         if stat.S_ISDIR(entry.st_mode):
             folders.append(rel)
         elif stat.S_ISREG(entry.st_mode):
             if rel != MARKER:
-                files[rel] = beneath.digest(folder, rel)
+                files[rel] = beneath.digest(parent, rel.rpartition("/")[2])
         else:
             raise SystemFault(f"Byggeriet efterlod {shown(rel)}, som hverken er en fil eller en mappe, så intet "
                               "er skiftet ud. Meld fejlen til dem, der vedligeholder infohus.")

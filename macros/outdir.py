@@ -125,8 +125,7 @@ class Previous:
 
     fd: int
     found: os.stat_result
-    marker: dict | None
-    marker_file: os.stat_result | None
+    marker: marker.Found | None   # None: an empty folder
 
 
 def claim(out: Path, protected: dict[str, Path]) -> Target:
@@ -181,7 +180,7 @@ def _examine(parent: int, target: Target) -> Previous | None:
     try:
         found = os.fstat(fd)
         if not os.listdir(fd):
-            return Previous(fd, found, None, None)
+            return Previous(fd, found, None)
         try:
             read = marker.read(fd)
         except NotABuild as exc:
@@ -190,12 +189,12 @@ def _examine(parent: int, target: Target) -> Previous | None:
         if read is None:
             raise Refused(f"Mappen \"{target.shown}\" indeholder andre filer og er ikke et tidligere infohus-byg. "
                           f"{FIX}")
-        foreign = marker.unlisted(fd, read[0])
+        foreign = marker.unlisted(fd, read.content)
         if foreign:
             raise Refused(f"Mappen \"{target.shown}\" er et tidligere infohus-byg, men {_foreign_text(foreign)} er "
                           "ikke skrevet af infohus eller er ændret siden. Flyt det væk, eller vælg en anden mappe, "
                           "fx --out site.")
-        return Previous(fd, found, *read)
+        return Previous(fd, found, read)
     except BaseException:
         os.close(fd)
         raise
@@ -298,7 +297,7 @@ class Place:
     @property
     def earlier(self) -> dict | None:
         """The marker of the build OUT holds now, or None."""
-        return self.previous.marker if self.previous else None
+        return self.previous.marker.content if self.previous and self.previous.marker else None
 
     def close(self) -> None:
         if self.previous is not None:
@@ -382,10 +381,10 @@ class Place:
             read = marker.read(fd, marker.SEAL)
         except NotABuild:
             return False
-        if read is None or read[0]["target"] != self.target.name:
+        if read is None or read.content["target"] != self.target.name:
             return False
-        expected = _seal(self.key, self.target.name, name, read[0]["nonce"], found.st_ino)
-        return hmac.compare_digest(read[0]["seal"], expected)
+        expected = _seal(self.key, self.target.name, name, read.content["nonce"], found.st_ino)
+        return hmac.compare_digest(read.content["seal"], expected)
 
     def _empty_staging(self, name: str, fd: int) -> list[str]:
         """Remove a staging folder's content and then the folder itself; returns what stays."""
@@ -484,11 +483,12 @@ class Place:
             changed = bool(os.listdir(previous.fd))
         else:
             try:
-                read = marker.read(previous.fd)
+                now_marker = marker.raw(previous.fd)
             except NotABuild:
-                read = None
-            changed = read is None or read[0] != previous.marker or not beneath.same(read[1], previous.marker_file) \
-                or bool(marker.unlisted(previous.fd, previous.marker))
+                now_marker = None
+            changed = now_marker is None or now_marker[0] != previous.marker.raw \
+                or not beneath.same(now_marker[1], previous.marker.file) \
+                or bool(marker.unlisted(previous.fd, previous.marker.content))
         if changed:
             raise self._changed()
 
@@ -531,21 +531,20 @@ def _remove_build(fd: int, previous: Previous | None = None) -> list[str]:
     """Remove the build in the open folder `fd`: by its marker (hash-checked), or, if it never got as far
     as writing one, every regular file and folder in it. Returns what stays; its marker stays with it."""
     if previous is not None:
-        manifest, marker_file = previous.marker, previous.marker_file
+        found = previous.marker
+        if found is None:  # an empty folder
+            return sorted(os.listdir(fd))
     else:
         try:
-            read = marker.read(fd)
+            found = marker.read(fd)
         except NotABuild:
             return [MARKER]
-        if read is None:
+        if found is None:
             return beneath.clear(fd)
-        manifest, marker_file = read
-    if manifest is None:  # an empty folder
-        return sorted(os.listdir(fd))
-    left = beneath.remove_listed(fd, manifest["files"], manifest["folders"])
+    left = beneath.remove_listed(fd, found.content["files"], found.content["folders"])
     left += sorted(n for n in os.listdir(fd) if n != MARKER and n not in left)
     now = beneath.lstat(fd, MARKER)
-    if not left and now is not None and beneath.same(now, marker_file):
+    if not left and now is not None and beneath.same(now, found.file):
         os.unlink(MARKER, dir_fd=fd)
     return left
 

@@ -108,27 +108,21 @@ def sha256(fd: int) -> str:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
-def digest(folder: int, path: str) -> str | None:
-    """The SHA-256 of the regular file `path` beneath `folder`; None if it is missing or not a plain file there."""
-    parent, _, name = path.rpartition("/")
+def digest(folder: int, name: str) -> str | None:
+    """The SHA-256 of the regular file `name` in the open folder; None if it is missing or not a plain file."""
     try:
-        parent_fd = open_folder(folder, parent)
-    except (NotBeneath, FileNotFoundError, ValueError):
-        return None
-    try:
-        fd, _ = open_file(parent_fd, name)
+        fd, _ = open_file(folder, name)
     except (NotBeneath, FileNotFoundError):
         return None
-    finally:
-        os.close(parent_fd)
     try:
         return sha256(fd)
     finally:
         os.close(fd)
 
 
-def tree(folder: int, descend=lambda rel: True) -> Iterator[tuple[str, os.stat_result]]:
-    """Every entry beneath `folder` as (relative path, what it is), folders before what they hold.
+def tree(folder: int, descend=lambda rel: True) -> Iterator[tuple[str, os.stat_result, int]]:
+    """Every entry beneath `folder` as (relative path, what it is, the open folder holding it), folders
+    before what they hold; the folder descriptor is valid until the next entry.
 
     Never follows a symlink; goes into a folder only if `descend(rel)` and it is on the same device.
     """
@@ -143,7 +137,7 @@ def tree(folder: int, descend=lambda rel: True) -> Iterator[tuple[str, os.stat_r
                     if found is None:
                         continue
                     rel = prefix + name
-                    yield rel, found
+                    yield rel, found, fd
                     if stat.S_ISDIR(found.st_mode) and found.st_dev == device and descend(rel):
                         try:
                             stack.append((rel + "/", open_folder(fd, name)))
