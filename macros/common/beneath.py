@@ -36,8 +36,9 @@ def names(path: str) -> list[str]:
     except (UnicodeEncodeError, AttributeError):
         raise ValueError(path) from None
     parts = path.split("/")
-    if not path or size > MAX_PATH or not path.isprintable() or any(p in ("", ".", "..") or len(p.encode()) > MAX_NAME
-                                                                     for p in parts):
+    if not path or size > MAX_PATH or not path.isprintable():
+        raise ValueError(path)
+    if any(p in ("", ".", "..") or len(p.encode()) > MAX_NAME for p in parts):
         raise ValueError(path)
     return parts
 
@@ -162,7 +163,6 @@ def remove_listed(folder: int, files: dict[str, str], folders: list[str]) -> lis
     for parent, group in groupby(ordered, key=lambda item: item[0].rpartition("/")[0]):
         group = list(group)
         try:
-            names(parent) if parent else None
             fd = open_folder(folder, parent)
         except FileNotFoundError:
             continue
@@ -170,8 +170,8 @@ def remove_listed(folder: int, files: dict[str, str], folders: list[str]) -> lis
             left += [rel for rel, _ in group]
             continue
         try:
-            for rel, digest in group:
-                if not _remove_file(fd, rel, digest):
+            for rel, expected in group:
+                if not _remove_file(fd, rel, expected):
                     left.append(rel)
         finally:
             os.close(fd)
@@ -181,8 +181,8 @@ def remove_listed(folder: int, files: dict[str, str], folders: list[str]) -> lis
     return left
 
 
-def _remove_file(parent: int, rel: str, digest: str) -> bool:
-    """Remove `rel` (its last name, in the open folder `parent`) if its content has `digest`; True if gone."""
+def _remove_file(parent: int, rel: str, expected: str) -> bool:
+    """Remove `rel` (its last name, in the open folder `parent`) if its SHA-256 is `expected`; True if gone."""
     name = rel.rpartition("/")[2]
     try:
         names(rel)
@@ -194,11 +194,11 @@ def _remove_file(parent: int, rel: str, digest: str) -> bool:
     except OSError as exc:
         raise _named(exc, rel)
     try:
-        matches = sha256(fd) == digest
+        matches = sha256(fd) == expected
     finally:
         os.close(fd)
     now = lstat(parent, name)
-    if not matches or now is None or not same(now, found):
+    if not matches or now is None or not same(now, found):  # changed, or replaced since it was hashed
         return now is None
     try:
         os.unlink(name, dir_fd=parent)
@@ -249,7 +249,7 @@ def clear(folder: int) -> list[str]:
     """
     owner, device = os.geteuid(), os.fstat(folder).st_dev
     left = []
-    stack = [("", os.dup(folder), None)]  # (prefix, open folder, its name in the folder below)
+    stack = [("", os.dup(folder), None)]  # (its path + "/", open folder, names still to look at)
     try:
         while stack:
             prefix, fd, pending = stack[-1]
