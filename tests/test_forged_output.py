@@ -42,10 +42,6 @@ def user_files(tmp_path) -> dict[str, Path]:
     return {"canary": canary, "folder": folder, "report": folder / "report.docx", "far": far}
 
 
-def snapshot(tmp_path: Path) -> dict[str, str]:
-    return hashes(tmp_path)
-
-
 # -- a forged marker in OUT --------------------------------------------------------------------------------
 
 FORGED = {
@@ -61,12 +57,12 @@ def test_a_forged_marker_listing_files_outside_out_is_refused_and_touches_nothin
     out = tmp_path / "place" / "site"
     out.mkdir()
     (out / ".infohus-build").write_text(json.dumps({"infohus": "x", **FORGED[forgery](user_files)}), encoding="utf-8")
-    before = snapshot(tmp_path)
+    before = hashes(tmp_path)
     done = build(out)
     assert done.returncode == 2, done.stderr
     one_sentence(done.stderr, f'Mappen "{out}" er ikke et infohus-byg: mærkefilen "{out / ".infohus-build"}" er '
                               "ugyldig (", "Intet er rørt.")
-    assert snapshot(tmp_path) == before
+    assert hashes(tmp_path) == before
     assert leftovers(out.parent) == []
 
 
@@ -76,11 +72,11 @@ def test_a_forged_marker_listing_a_file_through_a_symlinked_folder_is_refused(us
     (out / "link").symlink_to(user_files["folder"])
     marker = {"infohus": "x", "files": {"link/report.docx": sha256(user_files["report"])}, "folders": ["link"]}
     (out / ".infohus-build").write_text(json.dumps(marker), encoding="utf-8")
-    before = snapshot(tmp_path)
+    before = hashes(tmp_path)
     done = build(out)
     assert done.returncode == 2
     one_sentence(done.stderr, '"link" er ikke skrevet af infohus')
-    assert snapshot(tmp_path) == before
+    assert hashes(tmp_path) == before
 
 
 # -- markers are data, read strictly --------------------------------------------------------------------
@@ -107,12 +103,12 @@ def test_a_malformed_marker_is_not_an_infohus_build_exit_2_and_nothing_is_touche
     out.mkdir()
     content = MALFORMED[case]
     (out / ".infohus-build").write_bytes(content if isinstance(content, bytes) else content.encode())
-    before = snapshot(tmp_path)
+    before = hashes(tmp_path)
     done = build(out)
     assert done.returncode == 2, done.stdout + done.stderr
     one_sentence(done.stderr, f'Mappen "{out}" er ikke et infohus-byg: mærkefilen "{out / ".infohus-build"}" er '
                               "ugyldig (", "Intet er rørt.")
-    assert snapshot(tmp_path) == before
+    assert hashes(tmp_path) == before
     assert leftovers(tmp_path) == []
 
 
