@@ -17,14 +17,17 @@ from .handbook.site import NO_LOG, BuildLog, build_handbook
 from .model.dataset import DataSet, load_dataset, national_dir_for
 from .model.problems import DataError, errors, report
 
-EXIT_OK, EXIT_DATA = 0, 1
+EXIT_OK, EXIT_DATA, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def build_all(data_dir: Path, out: Path, strict: bool) -> int:
     """Build OUT/intranet and OUT/public; OUT is replaced only if every output succeeds.
 
-    System faults (`OSError`, `SystemFault`, a refused `--out`) propagate to the command's edge, after
-    the staging folder is removed; the previous OUT is untouched in every case.
+    The target is locked from before its marker is read until the old build is removed; a second build
+    of it is refused. System faults before the swap (`OSError`, `SystemFault`, a refused `--out`)
+    propagate to the command's edge after the staging folder is removed, and the previous OUT is
+    untouched. Once the new site is in place it is reported as built, with what changed, even when part
+    of the old build could not be removed (then exit 2, saying what is left and where).
     """
     national = national_dir_for(data_dir)
     target = outdir.claim(out, {"projektmappen": ROOT, "datamappen": data_dir, "de nationale data": national})
@@ -34,27 +37,35 @@ def build_all(data_dir: Path, out: Path, strict: bool) -> int:
         return EXIT_DATA
     if problems:
         sys.stdout.write(report(problems, national) + "\n")
-    before = outdir.read_marker(target.path) if target.path.is_dir() else None
     try:
-        with outdir.staging(target) as staging:
+        with outdir.held(target) as place, place.staging() as staging:
+            before = place.earlier
             shown = changes.shows(ds)
             found = changes.differences(before.get("shows") if before else None, shown)
             past = changes.history(before, found, ds)
             build_outputs(ds, staging, BuildLog(bool(before and before.get("shows")), tuple(c.text for c in found),
                                                 tuple(past)))
-            outdir.publish(staging, target, {"data": str(Path(data_dir).resolve()),
-                                             "date": ds.content_date().isoformat(), "shows": shown,
-                                             "history": past})
+            place.publish({"data": str(Path(data_dir).resolve()), "date": ds.content_date().isoformat(),
+                           "shows": shown, "history": past})
     except DataError as exc:
         sys.stderr.write("Data har fejl; intet er bygget.\n" + report(exc.problems, national) + "\n")
         return EXIT_DATA
     except MkDocsException as exc:
         sys.stderr.write(f"Byggeriet fejlede, og \"{target.shown}\" er ikke ændret: {exc}\n")
         return EXIT_DATA
+    except outdir.LeftBehind as exc:
+        _built(target, found)
+        sys.stderr.write(f"infohus: {exc}\n")
+        return EXIT_INTERRUPTED if exc.interrupted else EXIT_SYSTEM
+    _built(target, found)
+    return EXIT_OK
+
+
+def _built(target: outdir.Target, found: list[changes.Change]) -> None:
+    """The new site is in place: say so, and list what changed (the cards to print again)."""
     sys.stdout.write(f"Bygget: {target.path}\n")
     if found:
         sys.stdout.write("Ændret siden sidste byg:\n" + "".join(f"  {c.text}\n" for c in found))
-    return EXIT_OK
 
 
 def build_outputs(ds: DataSet, folder: Path, log: BuildLog = NO_LOG) -> None:

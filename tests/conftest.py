@@ -91,6 +91,14 @@ def built_site(built_sites) -> Path:
     return built_sites["hjoerring"]
 
 
+@pytest.fixture
+def earlier_build(built_site, tmp_path) -> Path:
+    """A copy of a finished build in a fresh folder: its marker lists exactly its files, so it may be replaced."""
+    out = tmp_path / "place" / "site"
+    shutil.copytree(built_site, out, symlinks=True)
+    return out
+
+
 @pytest.fixture(scope="module", params=list(MUNICIPALITIES))
 def municipality(request) -> str:
     """Each municipality in turn, for the generic checks of an output (module-scoped: one server each)."""
