@@ -159,7 +159,7 @@ class Collector:
                 continue
             doc, problems = load(file, self.display(file))
             self.problems.extend(problems)
-            hint = schema_line_problem(file, self.display(file), SCHEMA_DIR / f"{kind}.schema.json")
+            hint = schema_line_problem(doc, SCHEMA_DIR / f"{kind}.schema.json")
             if hint:
                 self.problems.append(hint)
             if doc.data is None:
