@@ -11,9 +11,10 @@ from pathlib import Path
 def define_env(env) -> None:
     """The validated data set (handed over by `infohus build`, or loaded as `infohus check` would), then the macros."""
     from .cards.page import cards_overview
+    from .gates import refusals
     from .handbook import site
 
-    ds = site.dataset()
+    ds = site.dataset(refusals)
     site.define(env, ds)
     env.macro(lambda: cards_overview(ds), "handlekort")
 

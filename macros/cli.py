@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .common.faults import SystemFault, sentence
 from .common.paths import DEFAULT_DATA_DIR
-from .model.dataset import load_dataset, national_dir_for
+from .model.dataset import national_dir_for
 from .model.problems import errors, report
 from .outdir import Refused
 
@@ -139,7 +139,9 @@ def _invoked_as() -> str:
 
 
 def _check(data_dir: Path, strict: bool) -> int:
-    ds, problems = load_dataset(data_dir, strict=strict)
+    from .gates import checked
+
+    ds, problems = checked(data_dir, strict)
     stream = sys.stderr if errors(problems) else sys.stdout
     stream.write(report(problems, national_dir_for(data_dir)) + "\n")
     if ds is not None and ds.municipality is not None and not errors(problems):

@@ -6,23 +6,26 @@ messages as `infohus check`.
 """
 from __future__ import annotations
 
+import logging
 import os
+import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import MkDocsException, PluginError
 
 from . import calendar, pages, vcard
 from ..common.dates import date_text
+from ..common.faults import SystemFault
 from ..common.paths import DEFAULT_DATA_DIR, MKDOCS_YML
 from ..common.text import and_join
 from ..model.dataset import DataSet, load_dataset, national_dir_for
 from ..model.municipality import TOPIC_NAMES, text_colour
-from ..model.problems import errors, report
+from ..model.problems import Problem, errors, report
 
 BRAND_FOLDER = "assets/brand"
 
@@ -52,13 +55,50 @@ def given(ds: DataSet, log: BuildLog = NO_LOG) -> Iterator[None]:
 
 
 def build_handbook(ds: DataSet, site_dir: Path, log: BuildLog = NO_LOG) -> None:
-    """Run MkDocs on the handbook with the validated data set (and the build's log) handed to the macros."""
+    """Run MkDocs on the handbook with the validated data set (and the build's log) handed to the macros.
+
+    SystemFault if a page macro fails: mkdocs-macros (`on_error_fail`) logs the error and calls exit(100),
+    which is no exit code of infohus'; the logged error becomes the sentence instead."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    with given(ds, log):
-        build(load_config(str(MKDOCS_YML), site_dir=str(site_dir)))
+    failures = _MacroFailures()
+    logging.getLogger(MACROS_LOGGER).addHandler(failures)
+    try:
+        with given(ds, log):
+            build(load_config(str(MKDOCS_YML), site_dir=str(site_dir)))
+    except SystemExit as exc:
+        if isinstance(exc, MkDocsException):  # MkDocs' own Abort: the build's caller says it
+            raise
+        raise SystemFault(failures.sentence(exc.code)) from None
+    finally:
+        logging.getLogger(MACROS_LOGGER).removeHandler(failures)
+
+
+MACROS_LOGGER = "mkdocs.plugins.mkdocs_macros"
+_MACRO_PAGE = re.compile(r"_File_: `([^`]+)`")
+_MACRO_ERROR = re.compile(r"^_(?!File_)(\w+)_: (.+)$", re.M)
+
+
+class _MacroFailures(logging.Handler):
+    """The errors mkdocs-macros logs just before it exits: which page, which exception."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+    def sentence(self, code) -> str:
+        for message in reversed(self.messages):
+            page, error = _MACRO_PAGE.search(message), _MACRO_ERROR.search(message)
+            if page and error:
+                return (f"Håndbogens side \"{page[1]}\" kunne ikke laves ({error[1]}: {error[2].strip()}). Det er "
+                        "en fejl i infohus, ikke i data: meld den til den, der vedligeholder infohus.")
+        return (f"Håndbogen kunne ikke bygges: MkDocs stoppede (kode {code}). Det er en fejl i infohus, ikke i data: "
+                "meld den til den, der vedligeholder infohus.")
 
 
 def build_log() -> BuildLog:
@@ -67,16 +107,19 @@ def build_log() -> BuildLog:
     return handed[1] if handed else NO_LOG
 
 
-def dataset() -> DataSet:
+def dataset(refusals: Callable[[DataSet], list[Problem]] = lambda ds: []) -> DataSet:
     """The data set handed over by `infohus build`, else the folder in INFOHUS_DATA, validated.
 
-    PluginError with every problem (the messages of `infohus check`) if the data has an error.
+    PluginError with every problem (the messages of `infohus check`, with what `refusals` finds: the other
+    outputs' gates, which the preview builds too) if the data has an error.
     """
     handed = _given.get()
     if handed is not None:
         return handed[0]
     data_dir = Path(os.environ.get("INFOHUS_DATA") or DEFAULT_DATA_DIR)
     ds, problems = load_dataset(data_dir, strict=os.environ.get("INFOHUS_STRICT") == "1")
+    if ds is not None and not errors(problems):
+        problems = sorted(set(problems) | set(refusals(ds)))
     if ds is None or errors(problems):
         raise PluginError("Data har fejl; intet er bygget.\n" + report(problems, national_dir_for(data_dir)))
     return ds
