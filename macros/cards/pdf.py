@@ -62,8 +62,9 @@ def build_cards(ds: DataSet, out_dir: Path) -> None:
     with tempfile.TemporaryDirectory(prefix=".handlekort-", dir=out_dir.parent) as assets, \
             ThreadPoolExecutor(workers) as pool:
         try:
-            if ds.municipality.brand_logo:  # the one local file wkhtmltopdf may read: inside the assets folder
-                shutil.copyfile(ds.data_dir / ds.municipality.brand_logo, Path(assets) / ds.municipality.brand_logo)
+            logo = ds.municipality.logo
+            if logo:  # the one local file wkhtmltopdf may read, as infohus wrote it: inside the assets folder
+                (Path(assets) / logo.name).write_bytes(logo.data)
             renderer = CardRenderer(wkhtmltopdf, Path(assets), _brand(ds), ds.content_date())
             # The sheet, the longest render, starts first with the sizes the cards will most likely get;
             # it is rendered again only if a card had to step down.

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -143,8 +142,8 @@ def configure(conf, ds: DataSet) -> None:
     covered = and_join(TOPIC_NAMES[t] for t in m.topics)
     conf["site_description"] = f"{m.team}: {m.name}s beredskab mod {covered}"
     conf["mdx_configs"].setdefault("abbr", {})["glossary"] = ds.abbreviations()
-    if m.brand_logo:
-        conf["theme"]["logo"] = f"{BRAND_FOLDER}/{m.brand_logo}"
+    if m.logo:
+        conf["theme"]["logo"] = f"{BRAND_FOLDER}/{m.logo.name}"
     latest = max(m.governance.versions, key=lambda v: v.date)
     conf["extra"]["infohus"] = {
         "team": m.team, "municipality": m.name, "accessibility_url": m.url_accessibility,
@@ -155,15 +154,12 @@ def configure(conf, ds: DataSet) -> None:
 
 
 def write_files(site_dir: Path, ds: DataSet) -> None:
-    """Files the pages link to that are not pages: the vCards, the coordinator's calendar and the logo."""
+    """Files the pages link to that are not pages: the vCards, the coordinator's calendar and the logo (as
+    infohus wrote it when the data was loaded, never the file in the data folder)."""
     vcard.write(site_dir, ds)
     calendar.write(site_dir, ds)
-    logo = ds.municipality.brand_logo
+    logo = ds.municipality.logo
     if logo:
-        source = ds.data_dir / logo
-        if not source.is_file():
-            raise PluginError(f"logoet \"{logo}\" (branding.logo i municipality.yml) findes ikke i {ds.data_dir}. "
-                              "Læg filen i kommunens mappe, eller slet linjen.")
-        target = site_dir / BRAND_FOLDER / logo
+        target = site_dir / BRAND_FOLDER / logo.name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        target.write_bytes(logo.data)

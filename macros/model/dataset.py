@@ -1,6 +1,7 @@
 """Load a municipality's data folder (plus the national one), validate it, and build typed records."""
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 from dataclasses import dataclass, field
@@ -8,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from . import (cards, communication, contacts, definitions, escalation, forms, legal, municipality, national,
+from . import (cards, communication, contacts, definitions, escalation, forms, legal, logo, municipality, national,
                organisations, plan, rules, sources, warning_signs)
 from ..common.paths import DEFAULT_DATA_DIR, NATIONAL_DIR, SCHEMA_DIR
 from ..common.text import danish_key
@@ -245,6 +246,12 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = 
     the_municipality = None
     if mdoc is not None and isinstance(mdoc.data, dict) and not mdoc.invalid:
         the_municipality = municipality.build(mdoc.data["municipality"], Origin(mdoc, ("municipality",)))
+        if the_municipality.brand_logo:  # read once: every output publishes what infohus wrote, never the file
+            try:
+                written = logo.read(Path(data_dir), the_municipality.brand_logo)
+                the_municipality = dataclasses.replace(the_municipality, logo=written)
+            except logo.Refused as refused:
+                c.problems.append(the_municipality.origin.problem(("branding", "logo"), str(refused)))
 
     records = {kind: c.records(kind) for kind in _LISTS}
     levels = c.records("escalation", escalation.build_level, "levels")

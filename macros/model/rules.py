@@ -44,7 +44,6 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
         out.extend(municipality.check(m, ds.today, strict))
         ref(m.origin, ("coordinator",), m.coordinator, "contacts", ds.contacts, "contacts.yml")
         ref(m.origin, ("governance", "owner"), m.governance.owner, "contacts", ds.contacts, "contacts.yml")
-        out.extend(municipality.logo_problems(m, ds.data_dir))
 
     for contact in ds.contacts.values():
         # A national contact is kept fresh by infohus itself (the national rule below), not by the coordinator.
