@@ -95,3 +95,11 @@ def run(args: Sequence[str], *, making: str, package: str, timeout: float,
         raise SystemFault(f"Programmet \"{name}\" fejlede (kode {done.returncode}), mens {making} blev lavet: "
                           f"{last[:200]}. Prøv igen; sker det igen, så geninstallér {package}.")
     return done.stdout
+
+
+def reading(exc: OSError) -> SystemFault:
+    """The fault of a data file or folder that could not be read, said as such: no permission above all."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return SystemFault(f"Du har ikke lov til at læse {_where(exc)}. Giv din bruger læseadgang til kommunens "
+                           "datamappe og dens filer (fx chmod -R u+rX MAPPE), eller bed en administrator om adgang.")
+    return SystemFault(sentence(exc))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import fnmatch
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,6 +12,7 @@ from typing import Any, Callable
 
 from . import (cards, communication, contacts, definitions, escalation, forms, legal, logo, municipality, national,
                organisations, plan, rules, sources, warning_signs)
+from ..common import faults
 from ..common.paths import DEFAULT_DATA_DIR, NATIONAL_DIR, SCHEMA_DIR
 from ..common.text import danish_key
 from .loader import Document, format_path, load, schema_line_problem
@@ -142,7 +144,11 @@ class Collector:
             return str(path)
 
     def load_folder(self, folder: Path, scope: str) -> None:
-        for file in sorted(folder.glob("*.y*ml")):
+        try:  # listed here, not by glob, which takes a folder it may not read for an empty one
+            names = sorted(name for name in os.listdir(folder) if fnmatch.fnmatchcase(name, "*.y*ml"))
+        except OSError as exc:
+            raise faults.reading(exc) from None
+        for file in (folder / name for name in names):
             kind = file.stem
             if kind not in KINDS or (scope == "national" and not KINDS[kind][0]) \
                     or (scope == "municipality" and kind in NATIONAL_ONLY):

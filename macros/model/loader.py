@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     CParser = None
 
 from . import characters
+from ..common import faults
 from .problems import Problem
 
 PathKey = tuple[str | int, ...]
@@ -139,8 +140,8 @@ _YAML_HINTS = [
 def load(path: Path, display: str) -> tuple[Document, list[Problem]]:
     """Read and parse one YAML file; never raises for bad content, returns problems instead.
 
-    An `OSError` while reading (no permission, an I/O error) is a fault of the machine, not of the data:
-    it goes to the command's edge, which says it in Danish and exits 2.
+    A file that cannot be read (no permission, an I/O error) is a fault of the machine, not of the data: a
+    SystemFault, which the command's edge says in Danish with exit 2.
     """
     doc = Document(path=path, display=display)
     raw, problem = _read(path, display)
@@ -181,7 +182,15 @@ def _read(path: Path, display: str) -> tuple[bytes, Problem | None]:
     """The file's bytes, if it is a regular file (not a link, pipe, device or socket) of at most MAX_BYTES.
 
     It is opened without following a link and without blocking, so a pipe or a device named like a data
-    file is refused, never waited on."""
+    file is refused, never waited on. A file that cannot be read (no permission) is a SystemFault: exit 2.
+    """
+    try:
+        return _read_regular(path, display)
+    except OSError as exc:
+        raise faults.reading(exc) from None
+
+
+def _read_regular(path: Path, display: str) -> tuple[bytes, Problem | None]:
     info = os.lstat(path)
     if stat.S_ISLNK(info.st_mode):
         return b"", Problem(display, 1, "", "filen er et symbolsk link (en genvej til en anden fil). infohus læser "

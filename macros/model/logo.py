@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from ..common import faults
+
 MAX_BYTES = 1024 * 1024  # a logo is a few kilobytes; this leaves room for an embedded picture
 MAX_PIXELS = 4096        # width and height of a PNG logo, at most
 MAX_ELEMENTS = 10_000
@@ -100,10 +102,23 @@ def read(data_dir: Path, name: str) -> Logo:
     """The logo file `name` (a plain file name, as the schema allows) in `data_dir`, verified and written anew.
 
     Refused (a Danish reason) if it is missing, a link, not a regular file, too big, or not a plain PNG or SVG.
-    An `OSError` reading it (no permission) goes to the command's edge: a fault of the machine.
+    A logo that cannot be read (no permission) is a SystemFault: a fault of the machine, exit 2.
     """
     if "/" in name or name in (".", ".."):
         raise Refused(f"logoet \"{name}\" skal være et filnavn i kommunens mappe, uden mapper foran.")
+    try:
+        source = _source(data_dir, name)
+    except OSError as exc:
+        if exc.filename == name:  # opened beneath the folder: name the whole path
+            exc.filename = str(Path(data_dir) / name)
+        raise faults.reading(exc) from None
+    if name.lower().endswith(".png"):
+        return Logo("logo.png", "image/png", png(source, name))
+    return Logo("logo.svg", "image/svg+xml", svg(source, name))
+
+
+def _source(data_dir: Path, name: str) -> bytes:
+    """The logo file's bytes, opened beneath `data_dir` without following a link and without blocking."""
     folder = os.open(data_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         try:
@@ -129,9 +144,7 @@ def read(data_dir: Path, name: str) -> Logo:
         os.close(folder)
     if len(source) > MAX_BYTES:
         raise Refused(f"logoet \"{name}\" fylder mere end {MAX_BYTES // 1024} kB. Gem det mindre, fx som SVG.")
-    if name.lower().endswith(".png"):
-        return Logo("logo.png", "image/png", png(source, name))
-    return Logo("logo.svg", "image/svg+xml", svg(source, name))
+    return source
 
 
 # -- PNG ----------------------------------------------------------------------------------------------
