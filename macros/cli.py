@@ -97,6 +97,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("infohus: afbrudt. Intet er ændret.\n")
         return EXIT_INTERRUPTED
+    except SystemExit as exc:  # a library's own exit() (mkdocs-macros exits 100): its code is none of ours
+        if exc.code in (None, EXIT_OK, EXIT_DATA, EXIT_SYSTEM, EXIT_INTERRUPTED):
+            raise
+        sys.stderr.write(f"infohus: {args.command} stoppede uventet (kode {exc.code}). {BUG}\n")
+        return EXIT_SYSTEM
+    except Exception as exc:  # a fault in infohus itself: one sentence, never a traceback, never taken for exit 1
+        sys.stderr.write(f"infohus: {args.command} stoppede på en fejl i infohus selv ({type(exc).__name__}: "
+                         f"{exc}). {BUG}\n")
+        return EXIT_SYSTEM
+
+
+BUG = "Det er ikke en fejl i data: meld den til den, der vedligeholder infohus."
 
 
 def _run(args: argparse.Namespace) -> int:

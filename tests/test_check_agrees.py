@@ -127,3 +127,34 @@ def test_a_bare_mkdocs_build_stops_on_what_an_output_gate_refuses_with_exit_1(da
                           cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 1, done.stderr[-2000:]
     assert expected in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("raised", "said"), [
+    (SystemExit(100), "infohus: serve stoppede uventet (kode 100). Det er ikke en fejl i data: meld den til den, der "
+                      "vedligeholder infohus."),  # mkdocs-macros' exit in the preview's first build or a rebuild
+    (RuntimeError("uventet sidestørrelse"), "infohus: serve stoppede på en fejl i infohus selv (RuntimeError: "
+                                            "uventet sidestørrelse). Det er ikke en fejl i data"),
+])
+def test_the_command_edge_turns_any_other_exit_or_crash_into_exit_2_with_one_sentence(
+        raised, said, monkeypatch, capsys):
+    """A crash would otherwise be exit 1, which the README says means data errors, with a traceback."""
+    import macros.serve
+
+    def fails(*args):
+        raise raised
+
+    monkeypatch.setattr(macros.serve, "serve", fails)
+    assert main(["serve"]) == 2
+    assert capsys.readouterr().err.startswith(said)
+
+
+def test_the_command_edge_keeps_the_exit_codes_that_are_its_own(monkeypatch):
+    import macros.serve
+
+    def exits(*args):
+        raise SystemExit(1)
+
+    monkeypatch.setattr(macros.serve, "serve", exits)
+    with pytest.raises(SystemExit) as exited:
+        main(["serve"])
+    assert exited.value.code == 1
