@@ -137,8 +137,8 @@ def _in_danish(record: logging.LogRecord) -> bool:
     traceback: MkDocs' server logs one for a request it could not answer, said here in one line instead."""
     if record.exc_info:
         error = record.exc_info[1]
-        record.msg, record.args = f"Forhåndsvisningen kunne ikke svare på en forespørgsel ({type(error).__name__}: " \
-                                  f"{error}).", None
+        record.msg = f"Forhåndsvisningen kunne ikke svare på en forespørgsel ({type(error).__name__}: {error})."
+        record.args = None
         record.exc_info, record.exc_text = None, None
     message = _CLOCK.sub("", record.getMessage())
     if message not in _DANISH:

@@ -116,11 +116,8 @@ def alias_bomb(levels: int) -> str:
 
 
 def test_an_alias_bomb_is_refused_before_it_unfolds(tmp_path):
-    import time
-
-    started = time.perf_counter()
     doc, problems = load_text(tmp_path, alias_bomb(9))  # 10^9 values: was a MemoryError after minutes
-    assert time.perf_counter() - started < 5
+    assert doc.data is None
     assert [str(p) for p in problems] == [
         "contacts.yml:4: x3[7]: henvisningerne til ankre (*navn) gentager tilsammen mere end 10.000 værdier i "
         "filen. Skriv værdierne ud, eller brug færre henvisninger."]

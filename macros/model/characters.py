@@ -52,12 +52,14 @@ def problem(text: str, what: str = "teksten") -> str | None:
     code = f"U+{ord(char):04X}"
     if char == "\r":
         return (f"{what} indeholder et vognretur-tegn (\\r, U+000D), som ville splitte linjen i et vCard eller en "
-                "kalender. Slet \\r; skal teksten stå på flere linjer, så skriv den over flere linjer efter | i YAML.")
+                "kalender. Slet \\r; skal teksten stå på flere linjer, så skriv den over flere linjer efter | "
+                "i YAML.")
     category = unicodedata.category(char)
     if category in ("Cc", "Cf", "Cs", "Zl", "Zp"):
         written = f"\\x{ord(char):02x} eller \\u{ord(char):04x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
         return (f"{what} indeholder et usynligt styretegn ({code}), som ikke kan vises eller ville ændre, hvordan "
-                f"teksten står. Slet det (i anførselstegn er det måske skrevet som {written}), eller skriv teksten igen.")
+                f"teksten står. Slet det (i anførselstegn er det måske skrevet som {written}), eller skriv "
+                "teksten igen.")
     if category in ("Co", "Cn"):
         return (f"{what} indeholder tegnet {code}, som ikke er et bogstav eller tegn i Unicode (et privat eller "
                 "ubrugt tegnnummer), så ingen skrifttype kan vise det. Slet det, eller skriv teksten igen.")

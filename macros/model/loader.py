@@ -1,8 +1,10 @@
 """Load one YAML file into plain data plus a map from each value's path to its line.
 
 PyYAML's own loaders are not used to build the data: they silently keep the last of two
-duplicate keys and read `08:00` as the number 480 (YAML 1.1). Instead the file is composed
-into nodes and turned into data here, with YAML 1.2-like scalars and every line recorded.
+duplicate keys and read `08:00` as the number 480 (YAML 1.1), and data built from composed nodes
+follows a recursive alias for ever and unfolds an alias bomb. Instead the parser's events are turned into
+data here (`_Builder`), with YAML 1.2-like scalars, every line recorded, and bounds on depth and
+on what aliases repeat. Files are opened so that no link is followed and no pipe is waited on.
 """
 from __future__ import annotations
 
@@ -124,8 +126,6 @@ _YAML_HINTS = [
      "Indrykningen passer ikke med linjerne over. Ret mellemrummene foran linjen."),
     ("found character '\\t'",
      "Linjen indeholder et tabulatortegn. Brug mellemrum til indrykning."),
-    ("found undefined alias",
-     "Et *navn henviser til et anker (&navn), der ikke findes."),
     ("found unexpected end of stream",
      "Filen slutter midt i en tekst. Mangler der et afsluttende anførselstegn?"),
     ("found unknown escape character",
@@ -413,7 +413,8 @@ class _Builder:
             events.get_event()
             key = key_event.value
             if not characters.allowed(key):
-                self.problems.append(Problem(display, key_line, format_path(path), characters.problem(key, "feltnavnet")))
+                self.problems.append(Problem(display, key_line, format_path(path),
+                                             characters.problem(key, "feltnavnet")))
             if key in seen:
                 self.value(path + (key,), depth + 1)  # read and dropped
                 self.problems.append(Problem(
@@ -442,8 +443,8 @@ class _Builder:
         self.expanded += size
         if self.expanded > MAX_EXPANSIONS:
             limit = f"{MAX_EXPANSIONS:,}".replace(",", ".")
-            raise _Refused(Problem(display, line, where, f"henvisningerne til ankre (*navn) gentager tilsammen mere "
-                                   f"end {limit} værdier i filen. Skriv værdierne ud, eller brug færre henvisninger."))
+            raise _Refused(Problem(display, line, where, "henvisningerne til ankre (*navn) gentager tilsammen mere end "
+                                   f"{limit} værdier i filen. Skriv værdierne ud, eller brug færre henvisninger."))
         self.line(path, line)
         for sub, sub_line in lines[1:]:
             self.line(path + sub, sub_line)

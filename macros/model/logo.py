@@ -72,8 +72,8 @@ _URL = re.compile(r"url\(\s*(['\"]?)#[A-Za-z_][\w.:-]*\1\s*\)")
 _FUNCTION = re.compile(r"([A-Za-z-]*)\s*\(")
 _CSS_VALUE = re.compile(r"[\w\s#%.,+\-/'\"()!]*")
 _SELECTOR = re.compile(r"[\w\s.#,*>+~:\-]+")
-_DECLARATION = re.compile(r"xml\s+version=(['\"])1\.[01]\1(\s+encoding=(['\"])utf-8\3)?(\s+standalone=(['\"])(yes|no)\5)?\s*",
-                          re.IGNORECASE)
+_DECLARATION = re.compile(  # <?xml version="1.0" encoding="UTF-8" standalone="no"?>: UTF-8 or nothing
+    r"xml\s+version=(['\"])1\.[01]\1(\s+encoding=(['\"])utf-8\3)?(\s+standalone=(['\"])(yes|no)\5)?\s*", re.IGNORECASE)
 SAFE_FUNCTIONS = {"url", "rgb", "rgba", "hsl", "hsla", "matrix", "translate", "scale", "rotate", "skewx", "skewy"}
 
 FIX_SVG = "Gem logoet som en ren SVG-tegning (fx i Inkscape: Gem som → Optimeret SVG) uden scripts, links og " \
