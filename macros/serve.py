@@ -23,6 +23,7 @@ from .citizen.page import build_public
 from .common import faults
 from .common.paths import CARDS_FOLDER, INTERNAL_PLAN_PDF, MKDOCS_YML, PLAN_FOLDER
 from .model.dataset import DataSet, national_dir_for
+from .model.problems import DataError, report
 
 CITIZEN_FOLDER = "borgerside"  # the citizen page's place in the preview: http://127.0.0.1:8000/borgerside/
 PREVIEW = "INFOHUS_PREVIEW"
@@ -158,10 +159,19 @@ def write_preview(ds: DataSet, site_dir: Path) -> None:
     """The action cards, the beredskab and the citizen page beside the handbook in the preview's folder.
 
     The cards are made in a thread (wkhtmltopdf works in its own processes) while the beredskab's PDFs
-    are made here, so a saved file shows sooner."""
-    with ThreadPoolExecutor(1) as pool:
-        cards = pool.submit(build_cards, ds, site_dir / CARDS_FOLDER)
-        build_internal_edition(ds, site_dir / INTERNAL_PLAN_PDF)
-        plan = build_public_edition(ds, site_dir / CITIZEN_FOLDER)
-        cards.result()
-    build_public(ds, site_dir / CITIZEN_FOLDER, (plan.pdf_bytes, plan.pdf_pages))
+    are made here, so a saved file shows sooner.
+
+    A data error found only while rendering (a card too long for A6) is a PluginError, which MkDocs' server
+    reports like the check's own errors (a DataError would end in a traceback in its rebuild loop)."""
+    from mkdocs.exceptions import PluginError
+
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            cards = pool.submit(build_cards, ds, site_dir / CARDS_FOLDER)
+            build_internal_edition(ds, site_dir / INTERNAL_PLAN_PDF)
+            plan = build_public_edition(ds, site_dir / CITIZEN_FOLDER)
+            cards.result()
+        build_public(ds, site_dir / CITIZEN_FOLDER, (plan.pdf_bytes, plan.pdf_pages))
+    except DataError as exc:
+        raise PluginError("Data har fejl; forhåndsvisningen er ikke opdateret.\n"
+                          + report(exc.problems, national_dir_for(ds.data_dir))) from None

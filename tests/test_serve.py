@@ -185,3 +185,22 @@ def test_the_preview_answers_only_its_own_address_and_never_prints_a_traceback(p
     server.terminate()
     _, err = server.communicate(timeout=30)
     assert "Traceback" not in err, err
+
+
+def test_a_card_too_long_for_a6_while_previewing_is_explained_without_a_traceback(preview):
+    """Found only when the card is rendered; a DataError there ended in a traceback in MkDocs' rebuild loop."""
+    base, data, server = preview
+    escalation = data / "escalation.yml"
+    step = "- Ring 112 med det samme, og sig, hvad der sker, og hvor du er."
+    good = escalation.read_text(encoding="utf-8")
+    assert step in good
+    escalation.write_text(good.replace(step, "- " + "Ring 112 med det samme, og sig, hvad der sker. " * 40, 1),
+                          encoding="utf-8")
+    time.sleep(20)  # the rebuild renders the cards and fails on the long one
+    assert server.poll() is None
+    escalation.write_text(good, encoding="utf-8")
+    _wait_for(lambda: _get(base + "/handlekort/")[0] == 200, 90, "the fixed data")
+    server.terminate()
+    _, err = server.communicate(timeout=30)
+    assert 'handlekortet "akut" kan ikke være på ét A6-kort' in err
+    assert "Traceback" not in err, err
