@@ -13,9 +13,10 @@ def define_env(env) -> None:
     from markupsafe import Markup
 
     from .cards.page import cards_overview
+    from .gates import refusals
     from .handbook import site
 
-    ds = site.dataset()
+    ds = site.dataset(refusals)
     site.define(env, ds)
     env.macro(lambda: Markup(cards_overview(ds)), "handlekort")
 

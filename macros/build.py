@@ -12,9 +12,11 @@ from .beredskab.page import build_internal_edition, build_public_edition
 from .cards.pdf import build_cards
 from .citizen.page import build_public
 from .common.background import in_background
+from .common.faults import SystemFault
 from .common.paths import CARDS_FOLDER, INTERNAL_PLAN_PDF, ROOT
+from .gates import checked
 from .handbook.site import NO_LOG, BuildLog, build_handbook
-from .model.dataset import DataSet, load_dataset, national_dir_for
+from .model.dataset import DataSet, national_dir_for
 from .model.problems import DataError, errors, report
 
 EXIT_OK, EXIT_DATA, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -31,7 +33,7 @@ def build_all(data_dir: Path, out: Path, strict: bool) -> int:
     """
     national = national_dir_for(data_dir)
     target = outdir.claim(out, {"projektmappen": ROOT, "datamappen": data_dir, "de nationale data": national})
-    ds, problems = load_dataset(data_dir, strict=strict)
+    ds, problems = checked(data_dir, strict)
     if ds is None or errors(problems):
         sys.stderr.write("Data har fejl; intet er bygget.\n" + report(problems, national) + "\n")
         return EXIT_DATA
@@ -53,6 +55,9 @@ def build_all(data_dir: Path, out: Path, strict: bool) -> int:
     except MkDocsException as exc:
         sys.stderr.write(f"Byggeriet fejlede, og \"{target.shown}\" er ikke ændret: {exc}\n")
         return EXIT_DATA
+    except SystemExit as exc:  # a library's own exit(): its code is none of infohus' (0, 1, 2, 130)
+        raise SystemFault(f"Byggeriet stoppede uventet (kode {exc.code}). Det er en fejl i infohus, ikke i data: "
+                          "meld den til den, der vedligeholder infohus.") from None
     except outdir.LeftBehind as exc:
         _built(target, found)
         sys.stderr.write(f"infohus: {exc}\n")

@@ -15,7 +15,7 @@ from pathlib import Path
 from .common.faults import SystemFault, sentence
 from .common.paths import CATALOGUE, ESSENTIAL, MUNICIPALITY_FILE, SYSTEM_DEPS, default_data_dir
 from .model.dataformat import DATA_FORMAT, WrongFormat, version
-from .model.dataset import load_dataset, national_dir_for
+from .model.dataset import national_dir_for
 from .model.problems import errors, report
 from .outdir import Refused
 
@@ -129,6 +129,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("infohus: afbrudt. Intet er ændret.\n")
         return EXIT_INTERRUPTED
+    except SystemExit as exc:  # a library's own exit() (mkdocs-macros exits 100): its code is none of ours
+        if exc.code in (None, EXIT_OK, EXIT_DATA, EXIT_SYSTEM, EXIT_INTERRUPTED):
+            raise
+        sys.stderr.write(f"infohus: {args.command} stoppede uventet (kode {exc.code}). {BUG}\n")
+        return EXIT_SYSTEM
+    except Exception as exc:  # a fault in infohus itself: one sentence, never a traceback, never taken for exit 1
+        sys.stderr.write(f"infohus: {args.command} stoppede på en fejl i infohus selv ({type(exc).__name__}: "
+                         f"{exc}). {BUG}\n")
+        return EXIT_SYSTEM
+
+
+BUG = "Det er ikke en fejl i data: meld den til den, der vedligeholder infohus."
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -189,7 +201,9 @@ def _invoked_as() -> str:
 
 
 def _check(data_dir: Path, strict: bool) -> int:
-    ds, problems = load_dataset(data_dir, strict=strict)
+    from .gates import checked
+
+    ds, problems = checked(data_dir, strict)
     stream = sys.stderr if errors(problems) else sys.stdout
     stream.write(report(problems, national_dir_for(data_dir)) + "\n")
     if ds is not None and ds.municipality is not None and not errors(problems):

@@ -9,6 +9,7 @@ written elsewhere.
 from __future__ import annotations
 
 import io
+import ipaddress
 import logging
 import os
 import re
@@ -19,18 +20,64 @@ from pathlib import Path
 from .beredskab.page import build_internal_edition, build_public_edition
 from .cards.pdf import build_cards
 from .citizen.page import build_public
+from .common import faults
 from .common.paths import CARDS_FOLDER, IN_CHECKOUT, INTERNAL_PLAN_PDF, MKDOCS_YML, OVERRIDES, PACKAGE, PLAN_FOLDER
 from .model.dataset import DataSet, national_dir_for
+from .model.problems import DataError, report
 
 CITIZEN_FOLDER = "borgerside"  # the citizen page's place in the preview: http://127.0.0.1:8000/borgerside/
 PREVIEW = "INFOHUS_PREVIEW"
 
 
+ADDRESS_FORM = "Skriv den som VÆRT:PORT, fx 127.0.0.1:8000 (kun denne computer) eller 0.0.0.0:8000 (alle netværk)."
+
+
+def address(addr: str) -> tuple[str, int]:
+    """`--addr` as (host, port): HOST an IP address ([IPv6] in brackets) or localhost, PORT from 1 to 65535.
+
+    ValueError with the Danish sentence that says how to write it."""
+    host, colon, port = addr.rpartition(":")
+    if not colon or not host:
+        raise ValueError(f"--addr \"{addr}\" er ikke en adresse. {ADDRESS_FORM}")
+    bracketed = host.startswith("[") and host.endswith("]")
+    bare = host[1:-1] if bracketed else host
+    if bare != "localhost":
+        try:
+            ip = ipaddress.ip_address(bare)
+        except ValueError:
+            raise ValueError(f"\"{host}\" i --addr er ikke en IP-adresse. {ADDRESS_FORM}") from None
+        if (ip.version == 6) != bracketed:
+            raise ValueError(f"--addr \"{addr}\": en IPv6-adresse skrives i [ ] og en IPv4-adresse uden, fx "
+                             "[::1]:8000 eller 127.0.0.1:8000.")
+    if not re.fullmatch(r"[0-9]{1,5}", port) or not 1 <= int(port) <= 65535:
+        raise ValueError(f"porten \"{port}\" i --addr findes ikke. Vælg et tal fra 1 til 65535, fx 127.0.0.1:8000.")
+    return bare, int(port)
+
+
+def _free(host: str, port: int) -> None:
+    """SystemFault if the preview could not listen on `host`:`port`, found now rather than after the first build."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself will
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise faults.binding(exc, host, port) from None
+
+
 def serve(data_dir: Path, addr: str) -> int:
-    """Serve the preview of `data_dir` on `addr` until Ctrl+C."""
+    """Serve the preview of `data_dir` on `addr` until Ctrl+C; 2 with a Danish sentence for an address it cannot use."""
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import Abort
 
+    try:
+        host, port = address(addr)
+    except ValueError as exc:
+        sys.stderr.write(f"infohus: {exc}\n")
+        return 2
+    _free(host, port)
+    addr = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     data_dir = data_dir.resolve()
     os.environ.update({"INFOHUS_DATA": str(data_dir), PREVIEW: "1", "NO_MKDOCS_2_WARNING": "1"})
     handler = logging.StreamHandler(sys.stderr)
@@ -93,7 +140,13 @@ _CLOCK = re.compile(r"^\[\d\d:\d\d:\d\d\] ")  # the live-reload server puts the 
 
 
 def _in_danish(record: logging.LogRecord) -> bool:
-    """Replace MkDocs' known English lines by Danish ones (or drop them); keep every other line."""
+    """Replace MkDocs' known English lines by Danish ones (or drop them); keep every other line, and never a
+    traceback: MkDocs' server logs one for a request it could not answer, said here in one line instead."""
+    if record.exc_info:
+        error = record.exc_info[1]
+        record.msg = f"Forhåndsvisningen kunne ikke svare på en forespørgsel ({type(error).__name__}: {error})."
+        record.args = None
+        record.exc_info, record.exc_text = None, None
     message = _CLOCK.sub("", record.getMessage())
     if message not in _DANISH:
         return True
@@ -112,10 +165,19 @@ def write_preview(ds: DataSet, site_dir: Path) -> None:
     """The action cards, the beredskab and the citizen page beside the handbook in the preview's folder.
 
     The cards are made in a thread (wkhtmltopdf works in its own processes) while the beredskab's PDFs
-    are made here, so a saved file shows sooner."""
-    with ThreadPoolExecutor(1) as pool:
-        cards = pool.submit(build_cards, ds, site_dir / CARDS_FOLDER)
-        build_internal_edition(ds, site_dir / INTERNAL_PLAN_PDF)
-        plan = build_public_edition(ds, site_dir / CITIZEN_FOLDER)
-        cards.result()
-    build_public(ds, site_dir / CITIZEN_FOLDER, (plan.pdf_bytes, plan.pdf_pages))
+    are made here, so a saved file shows sooner.
+
+    A data error found only while rendering (a card too long for A6) is a PluginError, which MkDocs' server
+    reports like the check's own errors (a DataError would end in a traceback in its rebuild loop)."""
+    from mkdocs.exceptions import PluginError
+
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            cards = pool.submit(build_cards, ds, site_dir / CARDS_FOLDER)
+            build_internal_edition(ds, site_dir / INTERNAL_PLAN_PDF)
+            plan = build_public_edition(ds, site_dir / CITIZEN_FOLDER)
+            cards.result()
+        build_public(ds, site_dir / CITIZEN_FOLDER, (plan.pdf_bytes, plan.pdf_pages))
+    except DataError as exc:
+        raise PluginError("Data har fejl; forhåndsvisningen er ikke opdateret.\n"
+                          + report(exc.problems, national_dir_for(ds.data_dir))) from None

@@ -28,9 +28,10 @@ profile_packages() {
         printf '%s\n' python3-venv
     fi
     if [[ $1 == test ]]; then
-        # The tests drive Chromium headless, read PDFs with poppler and run
-        # the Nu HTML checker on Java.
-        printf '%s\n' chromium poppler-utils default-jre-headless
+        # The tests drive Chromium headless, read PDFs with poppler, run
+        # the Nu HTML checker on Java and trace wkhtmltopdf's connect()
+        # calls with strace.
+        printf '%s\n' chromium poppler-utils default-jre-headless strace
         # Some Node.js builds bundle npm; installing Debian's npm next to
         # them would conflict, so only ask for it when npm is absent.
         if ! command -v npm >/dev/null 2>&1; then

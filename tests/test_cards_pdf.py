@@ -339,3 +339,59 @@ def test_one_stale_contact_makes_every_card_a_draft(data_copy, tmp_path):
     for pdf in sorted(out.glob("*.pdf")):
         assert "KLADDE – MÅ IKKE TRYKKES" in pdf_text(pdf), pdf.name
     assert watermark_share(out / "team.pdf", tmp_path) > 0.02
+
+
+# --- wkhtmltopdf talks to nothing ---------------------------------------------------------------------------
+
+CONNECT = re.compile(r"^\d+\s+connect\(\d+, \{sa_family=(\w+)(?:, sun_path=\"([^\"]*)\")?.*\) = (.*)$")
+
+
+def traced_card(tmp_path: Path, environment) -> list[tuple[str, str | None, str]]:
+    """Render a real card (the default data's first, with Halsnæs' logo) with wkhtmltopdf under
+    `strace -f -e trace=connect`, in the environment `environment(assets)` gives; every connect() it made."""
+    import shutil
+
+    from macros.cards import pdf as cardpdf
+    from macros.cards.fit import first_size
+
+    strace, wkhtmltopdf = shutil.which("strace"), shutil.which("wkhtmltopdf")
+    assert strace, "strace is missing; run `bash scripts/system-deps.sh test`"
+    log = tmp_path / "connect.log"
+    wrapper = tmp_path / "wkhtmltopdf"
+    wrapper.write_text(f'#!/bin/sh\nexec "{strace}" -f -qq -e trace=connect -o "{log}" "{wkhtmltopdf}" "$@"\n')
+    wrapper.chmod(0o755)
+    ds, _ = load_dataset(MUNICIPALITIES["halsnaes"], on=date.fromisoformat(TODAY))
+    view = card_views(ds)[0]
+    assets = tmp_path / "assets"
+    assets.mkdir(mode=0o700)
+    (assets / ds.municipality.logo.name).write_bytes(ds.municipality.logo.data)
+    renderer = cardpdf.CardRenderer(str(wrapper), assets, cardpdf._brand(ds), ds.content_date())
+    renderer.configuration.environ = environment(assets)
+    pdf, pages = renderer.card(view, first_size(view))
+    assert pdf.startswith(b"%PDF-") and pages == 1
+    return [CONNECT.match(line).groups() for line in log.read_text().splitlines() if " connect(" in line]
+
+
+def test_wkhtmltopdf_connects_to_nothing_while_it_renders_a_card(tmp_path):
+    """Debian's wkhtmltopdf asks CUPS for printers (localhost:631) and D-Bus for the network for every card.
+
+    With its environment there is no connect() at all but libcups' attempt at the socket named in
+    CUPS_SERVER: a path inside the card's own 0700 assets folder where nothing exists (ENOENT), so no
+    connection is ever made. Qt has no switch to skip its printer lookup (QPrinter asks for the default
+    printer as it is created); this is the one address libcups is pointed at that cannot answer."""
+    from macros.cards import pdf as cardpdf
+
+    connects = traced_card(tmp_path, cardpdf._environment)
+    assets = str(tmp_path / "assets")
+    assert connects, "negative control: the trace shows no connect() at all, so it may not be tracing"
+    assert {(family, path) for family, path, _ in connects} == {("AF_UNIX", f"{assets}/no-cups")}, connects
+    assert all(result.startswith("-1 ENOENT") for _, _, result in connects), connects
+
+
+def test_negative_control_wkhtmltopdf_in_the_callers_environment_connects_to_cups_and_d_bus(tmp_path):
+    import os
+
+    connects = traced_card(tmp_path, lambda assets: {k: v for k, v in os.environ.items() if k != "DISPLAY"})
+    families = {family for family, _, _ in connects}
+    assert families & {"AF_INET", "AF_INET6"}, connects  # CUPS on localhost:631
+    assert any(path and "dbus" in path for _, path, _ in connects), connects

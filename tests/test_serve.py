@@ -112,3 +112,95 @@ def test_bad_data_while_previewing_is_explained_in_danish_and_the_preview_keeps_
     assert '"4174 909" er ikke et dansk telefonnummer (8 cifre)' in err
     assert "Forhåndsvisningen er ikke opdateret. Ret fejlene ovenfor, og gem filen igen." in err
     assert "Traceback" not in err and "BuildError" not in err, err
+
+
+# --- the address: refused in Danish before anything is built ---------------------------------------------
+
+@pytest.mark.parametrize(("addr", "said"), [
+    ("127.0.0.1:99999", 'infohus: porten "99999" i --addr findes ikke. Vælg et tal fra 1 til 65535, fx '
+                        "127.0.0.1:8000."),  # was an OverflowError traceback, after the first build
+    ("127.0.0.1:0", 'infohus: porten "0" i --addr findes ikke.'),
+    ("notaport", 'infohus: --addr "notaport" er ikke en adresse. Skriv den som VÆRT:PORT, fx 127.0.0.1:8000 (kun '
+                 "denne computer) eller 0.0.0.0:8000 (alle netværk)."),  # was MkDocs' English
+    ("999.1.1.1:80", 'infohus: "999.1.1.1" i --addr er ikke en IP-adresse.'),
+    ("example.com:8000", 'infohus: "example.com" i --addr er ikke en IP-adresse.'),
+    ("::1:8000", 'infohus: --addr "::1:8000": en IPv6-adresse skrives i [ ] og en IPv4-adresse uden'),
+    ("127.0.0.1:8o00", 'infohus: porten "8o00" i --addr findes ikke.'),
+])
+def test_an_address_it_cannot_use_is_exit_2_in_danish_before_anything_is_built(addr, said):
+    done = subprocess.run([sys.executable, "-m", "macros.cli", "serve", "--addr", addr], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith(said) and "Traceback" not in done.stderr, done.stderr
+    assert "Forhåndsvisning af" not in done.stdout
+
+
+def test_an_address_another_program_uses_is_exit_2_in_danish_at_once():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "macros.cli", "serve", "--addr", f"127.0.0.1:{port}"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr == (f"infohus: Adressen 127.0.0.1:{port} bruges allerede af et andet program (måske en "
+                           "forhåndsvisning, der stadig kører). Stop det, eller vælg en anden port, fx --addr "
+                           f"127.0.0.1:{port + 1}.\n")
+
+
+# --- who the preview answers ------------------------------------------------------------------------------
+
+def _raw(base: str, request: bytes) -> int:
+    """Send `request` as it is and return the status code of the answer."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=90) as connection:
+        connection.sendall(request)
+        head = connection.recv(64)
+    return int(head.split()[1]) if head.startswith(b"HTTP/") else 0
+
+
+def test_the_preview_answers_only_its_own_address_and_never_prints_a_traceback(preview):
+    base, _, server = preview
+    port = base.rsplit(":", 1)[1]
+
+    def get(path: bytes, host: bytes | None = None) -> int:
+        header = b"" if host is None else b"Host: " + host + b"\r\n"
+        return _raw(base, b"GET " + path + b" HTTP/1.1\r\n" + header + b"Connection: close\r\n\r\n")
+
+    own = f"127.0.0.1:{port}".encode()
+    assert get(b"/beredskab-intern.pdf", own) == 200
+    assert get(b"/beredskab-intern.pdf", f"localhost:{port}".encode()) == 200
+    # A page on another site that points its own host name at 127.0.0.1 (DNS rebinding) sends that name.
+    assert get(b"/beredskab-intern.pdf", f"rebind.example:{port}".encode()) == 421  # was 200
+    assert get(b"/beredskab-intern.pdf", b"127.0.0.1:1") == 421
+    assert get(b"/beredskab-intern.pdf") == 400
+    assert get(b"/%00", own) == 400  # was a traceback in the terminal (and a 500)
+    hostile = [b"/%%%02X" % byte for byte in range(256)] + [b"/%s" % bytes([byte]) for byte in range(0x21, 0x7f)]
+    hostile += [b"/..%2f..%2f..%2fetc%2fpasswd", b"/%ff%fe%00x", b"/?%00", b"/" + b"a" * 5000, b"/%", b"/%zz",
+                b"/livereload/99999999999999999999999999/1", b"/borgerside/%00/", b"//etc/passwd"]
+    statuses = {path: get(path, own) for path in hostile}
+    assert 500 not in statuses.values(), [p for p, s in statuses.items() if s == 500]
+    assert statuses[b"/..%2f..%2f..%2fetc%2fpasswd"] == 404
+    assert get(b"/", own) == 200  # still serving
+    server.terminate()
+    _, err = server.communicate(timeout=30)
+    assert "Traceback" not in err, err
+
+
+def test_a_card_too_long_for_a6_while_previewing_is_explained_without_a_traceback(preview):
+    """Found only when the card is rendered; a DataError there ended in a traceback in MkDocs' rebuild loop."""
+    base, data, server = preview
+    escalation = data / "escalation.yml"
+    step = "- Ring 112 med det samme, og sig, hvad der sker, og hvor du er."
+    good = escalation.read_text(encoding="utf-8")
+    assert step in good
+    escalation.write_text(good.replace(step, "- " + "Ring 112 med det samme, og sig, hvad der sker. " * 40, 1),
+                          encoding="utf-8")
+    time.sleep(20)  # the rebuild renders the cards and fails on the long one
+    assert server.poll() is None
+    escalation.write_text(good, encoding="utf-8")
+    _wait_for(lambda: _get(base + "/handlekort/")[0] == 200, 90, "the fixed data")
+    server.terminate()
+    _, err = server.communicate(timeout=30)
+    assert 'handlekortet "akut" kan ikke være på ét A6-kort' in err
+    assert "Traceback" not in err, err

@@ -9,7 +9,6 @@ binder. Templates see only the `PlanView`, never the data set.
 """
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import date
 
@@ -199,7 +198,7 @@ class PlanView:
     url_accessibility: str
     primary: str
     accent: str
-    logo: str | None                 # file name of the logo (an SVG in the data folder), published by the citizen page
+    logo: str | None                 # file name of the logo as infohus wrote it, published by the citizen page
     logo_data: str | None            # the same logo as a data: URI, for the PDF, which loads no file
 
     @property
@@ -314,13 +313,8 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
         url_public=m.url_public, url_beredskab=m.url_beredskab, url_accessibility=m.url_accessibility,
         primary=readable_on_white(m.brand_primary, DEFAULT_PRIMARY),
         accent=readable_on_white(m.brand_accent, DEFAULT_ACCENT),
-        logo=m.brand_logo, logo_data=_data_uri(ds.data_dir / m.brand_logo) if m.brand_logo else None,
+        logo=m.logo.name if m.logo else None, logo_data=m.logo.data_uri() if m.logo else None,
     )
-
-
-def _data_uri(svg) -> str:
-    """The logo (a checked, script-free SVG) as a data: URI."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.read_bytes()).decode("ascii")
 
 
 def _sources(ds: DataSet, visible) -> list:

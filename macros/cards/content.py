@@ -152,7 +152,7 @@ def card_view(ds: DataSet, card: Card, draft: bool) -> CardView:
         emergency=emergency, police=police, helplines=helplines,
         url=urljoin(ds.municipality.url_intranet, card.page), version=latest.version,
         owner=ds.contact(gov.owner).name, valid_until=gov.next_revision, draft=draft,
-        logo=ds.municipality.brand_logo, municipality=ds.municipality.name,
+        logo=ds.municipality.logo.name if ds.municipality.logo else None, municipality=ds.municipality.name,
     )
 
 

@@ -62,8 +62,9 @@ def build_cards(ds: DataSet, out_dir: Path) -> None:
     with tempfile.TemporaryDirectory(prefix=".handlekort-", dir=out_dir.parent) as assets, \
             ThreadPoolExecutor(workers) as pool:
         try:
-            if ds.municipality.brand_logo:  # the one local file wkhtmltopdf may read: inside the assets folder
-                shutil.copyfile(ds.data_dir / ds.municipality.brand_logo, Path(assets) / ds.municipality.brand_logo)
+            logo = ds.municipality.logo
+            if logo:  # the one local file wkhtmltopdf may read, as infohus wrote it: inside the assets folder
+                (Path(assets) / logo.name).write_bytes(logo.data)
             renderer = CardRenderer(wkhtmltopdf, Path(assets), _brand(ds), ds.content_date())
             # The sheet, the longest render, starts first with the sizes the cards will most likely get;
             # it is rendered again only if a card had to step down.
@@ -111,7 +112,7 @@ class CardRenderer:
     """Renders card HTML to PDF bytes with pdfkit, inside one assets folder."""
 
     def __init__(self, wkhtmltopdf: str, assets: Path, brand: dict[str, str], created: date):
-        self.configuration = pdfkit.configuration(wkhtmltopdf=wkhtmltopdf, environ=_environment())
+        self.configuration = pdfkit.configuration(wkhtmltopdf=wkhtmltopdf, environ=_environment(assets))
         self.assets = assets
         self.brand = brand
         self.created = created
@@ -236,11 +237,24 @@ def _program(name: str, package: str) -> str:
     return found
 
 
-def _environment() -> dict[str, str]:
-    """wkhtmltopdf's environment: no display, so it never talks to an X or Wayland server, and a fixed
-    Qt hash seed, so fonts are written in the same order every time and equal data gives equal PDFs."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    return {**env, "QT_HASH_SEED": "0"}
+def _environment(assets: Path) -> dict[str, str]:
+    """wkhtmltopdf's environment: it makes no connection, and equal data gives equal PDFs.
+
+    Measured on Debian's wkhtmltopdf 0.12.6 (unpatched Qt 5.15) with `strace -e trace=connect`
+    (tests/test_cards_pdf.py): Qt's network bearer plugins ask NetworkManager and ConnMan on the D-Bus
+    system bus, Qt's print support asks CUPS for the default printer (localhost:631), and QStandardPaths
+    and libcups look the user up (the nscd socket) unless XDG_RUNTIME_DIR and CUPS_USER say who runs them.
+    So: no display (the offscreen platform), a D-Bus address no transport knows ("disabled:", so libdbus
+    opens no socket), CUPS pointed at a socket that cannot exist (a name in the build's own 0700 assets
+    folder; libcups tries it and gets ENOENT, the one connect() left: Qt has no switch to skip the printer
+    lookup), the assets folder as the runtime folder, a CUPS user name, no proxy settings, and a fixed Qt
+    hash seed, so fonts are written in the same order."""
+    dropped = {"DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS", "CUPS_SERVER",
+               "CUPS_USER"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped and not k.lower().endswith("_proxy")}
+    return {**env, "QT_HASH_SEED": "0", "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(assets),
+            "DBUS_SESSION_BUS_ADDRESS": "disabled:", "DBUS_SYSTEM_BUS_ADDRESS": "disabled:",
+            "CUPS_SERVER": str(assets / "no-cups"), "CUPS_USER": "infohus"}
 
 
 def _brand(ds: DataSet) -> dict[str, str]:

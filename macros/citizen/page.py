@@ -6,7 +6,6 @@ from the `CitizenView`, never from the data set.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -28,8 +27,8 @@ def build_public(ds: DataSet, out_dir: Path, plan_pdf: tuple[int, int] | None = 
     """
     view = public_view(ds)
     (out_dir / "en").mkdir(parents=True, exist_ok=True)
-    if view.logo:
-        shutil.copyfile(ds.data_dir / view.logo, out_dir / view.logo)
+    if view.logo:  # as infohus wrote it when the data was loaded, never the file in the data folder
+        (out_dir / view.logo.name).write_bytes(view.logo.data)
     ld = json_ld(view)
     for lang, page in (("da", out_dir / "index.html"), ("en", out_dir / "en" / "index.html")):
         page.write_text(render("citizen/index.html", **_context(view, lang), json_ld=ld, plan=_plan(plan_pdf, lang)),

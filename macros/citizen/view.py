@@ -12,6 +12,7 @@ from datetime import date
 from . import text
 from ..model.contacts import Contact, Hours, Phone
 from ..model.dataset import DataSet
+from ..model.logo import Logo
 from ..model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, TOPIC_NAMES, readable_on_white
 from ..model.problems import DataError, Problem
 
@@ -79,7 +80,7 @@ class CitizenView:
     updated: date
     primary: str
     accent: str
-    logo: str | None  # file name of the municipality's logo, copied beside index.html
+    logo: Logo | None  # the municipality's logo as infohus wrote it, published beside index.html
 
 
 def public_view(ds: DataSet) -> CitizenView:
@@ -122,7 +123,7 @@ def public_view(ds: DataSet) -> CitizenView:
         signs=tuple((topic, texts) for topic, texts in signs if texts),
         duty=Rule(rule.title, rule.url) if rule and rule.visibility == "public" else None,
         elsewhere=tuple(m.covered_elsewhere.items()), updated=updated, primary=readable_on_white(m.brand_primary, DEFAULT_PRIMARY),
-        accent=readable_on_white(m.brand_accent, DEFAULT_ACCENT), logo=m.brand_logo,
+        accent=readable_on_white(m.brand_accent, DEFAULT_ACCENT), logo=m.logo,
     )
 
 

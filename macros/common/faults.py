@@ -95,3 +95,27 @@ def run(args: Sequence[str], *, making: str, package: str, timeout: float,
         raise SystemFault(f"Programmet \"{name}\" fejlede (kode {done.returncode}), mens {making} blev lavet: "
                           f"{last[:200]}. Prøv igen; sker det igen, så geninstallér {package}.")
     return done.stdout
+
+
+def reading(exc: OSError) -> SystemFault:
+    """The fault of a data file or folder that could not be read, said as such: no permission above all."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return SystemFault(f"Du har ikke lov til at læse {_where(exc)}. Giv din bruger læseadgang til kommunens "
+                           "datamappe og dens filer (fx chmod -R u+rX MAPPE), eller bed en administrator om adgang.")
+    return SystemFault(sentence(exc))
+
+
+def binding(exc: OSError, host: str, port: int) -> SystemFault:
+    """The fault of a preview address that cannot be used: taken by another program, not this computer's."""
+    shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    other = f"[{host}]:{port % 65535 + 1}" if ":" in host else f"{host}:{port % 65535 + 1}"
+    if exc.errno == errno.EADDRINUSE:
+        return SystemFault(f"Adressen {shown} bruges allerede af et andet program (måske en forhåndsvisning, der "
+                           f"stadig kører). Stop det, eller vælg en anden port, fx --addr {other}.")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return SystemFault(f"Adressen {host} hører ikke til denne computer, så forhåndsvisningen kan ikke vises der. "
+                           "Brug 127.0.0.1 (kun denne computer) eller 0.0.0.0 (alle netværk), fx --addr 127.0.0.1:8000.")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return SystemFault(f"Du har ikke lov til at bruge port {port} (porte under 1024 kræver "
+                           "administratorrettigheder). Vælg en port over 1024, fx --addr 127.0.0.1:8000.")
+    return SystemFault(sentence(exc))

@@ -9,24 +9,24 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import escape
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import MkDocsException, PluginError
 
 from . import calendar, pages, vcard
 from ..common.dates import date_text
+from ..common.faults import SystemFault
 from ..common.paths import MKDOCS_YML, default_data_dir
 from ..common.text import and_join
 from ..model.dataformat import WrongFormat
 from ..model.dataset import DataSet, load_dataset, national_dir_for
 from ..model.municipality import TOPIC_NAMES, text_colour
-from ..model.problems import errors, report
+from ..model.problems import Problem, errors, report
 
 BRAND_FOLDER = "assets/brand"
 
@@ -56,7 +56,10 @@ def given(ds: DataSet, log: BuildLog = NO_LOG) -> Iterator[None]:
 
 
 def build_handbook(ds: DataSet, site_dir: Path, log: BuildLog = NO_LOG) -> None:
-    """Run MkDocs on the handbook with the validated data set (and the build's log) handed to the macros."""
+    """Run MkDocs on the handbook with the validated data set (and the build's log) handed to the macros.
+
+    SystemFault if a page macro fails: mkdocs-macros (`on_error_fail`) logs the error and calls exit(100),
+    which is no exit code of infohus'; the logged error becomes the sentence instead."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -66,8 +69,10 @@ def build_handbook(ds: DataSet, site_dir: Path, log: BuildLog = NO_LOG) -> None:
     try:
         with given(ds, log):
             build(load_config(str(MKDOCS_YML), site_dir=str(site_dir)))
-    except SystemExit as exc:  # MkDocs' Abort, and mkdocs-macros' exit on a macro's error
-        if not reasons.found:
+    except SystemExit as exc:
+        if not isinstance(exc, MkDocsException):  # mkdocs-macros' exit on a macro's error: infohus' own fault
+            raise SystemFault(reasons.macro_sentence(exc.code)) from None
+        if not reasons.found:  # MkDocs' own Abort: the build's caller says it
             raise
         raise PluginError(" ".join(reasons.found)) from exc
     finally:
@@ -83,14 +88,24 @@ class _Reasons(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
         self.found: list[str] = []
+        self.macro: tuple[str, str, str] | None = None  # (page, exception, message) of the last macro error
 
     def emit(self, record: logging.LogRecord) -> None:
         text = record.getMessage()
         macro = self.MACRO.search(text) if "[macros] - ERROR" in text else None
         if macro:
-            self.found.append(f"siden {macro['page']}: {macro['why']}")
+            self.macro = (macro["page"], macro["kind"], macro["why"].strip())
         elif record.levelno >= logging.ERROR and not text.startswith("Error reading page"):
             self.found.append(text)
+
+    def macro_sentence(self, code) -> str:
+        """The Danish sentence for mkdocs-macros' exit: the page and the exception, when it logged them."""
+        if self.macro:
+            page, kind, why = self.macro
+            return (f"Håndbogens side \"{page}\" kunne ikke laves ({kind}: {why}). Det er en fejl i infohus, ikke "
+                    "i data: meld den til den, der vedligeholder infohus.")
+        return (f"Håndbogen kunne ikke bygges: MkDocs stoppede (kode {code}). Det er en fejl i infohus, ikke i data: "
+                "meld den til den, der vedligeholder infohus.")
 
 
 def build_log() -> BuildLog:
@@ -99,10 +114,11 @@ def build_log() -> BuildLog:
     return handed[1] if handed else NO_LOG
 
 
-def dataset() -> DataSet:
+def dataset(refusals: Callable[[DataSet], list[Problem]] = lambda ds: []) -> DataSet:
     """The data set handed over by `infohus build`, else the folder in INFOHUS_DATA, validated.
 
-    PluginError with every problem (the messages of `infohus check`) if the data has an error.
+    PluginError with every problem (the messages of `infohus check`, with what `refusals` finds: the other
+    outputs' gates, which the preview builds too) if the data has an error.
     """
     handed = _given.get()
     if handed is not None:
@@ -112,6 +128,8 @@ def dataset() -> DataSet:
         ds, problems = load_dataset(data_dir, strict=os.environ.get("INFOHUS_STRICT") == "1")
     except WrongFormat as exc:
         raise PluginError(exc.sentence()) from None
+    if ds is not None and not errors(problems):
+        problems = sorted(set(problems) | set(refusals(ds)))
     if ds is None or errors(problems):
         raise PluginError("Data har fejl; intet er bygget.\n" + report(problems, national_dir_for(data_dir)))
     return ds
@@ -156,8 +174,8 @@ def configure(conf, ds: DataSet) -> None:
     covered = and_join(TOPIC_NAMES[t] for t in m.topics)
     conf["site_description"] = escape(f"{m.team}: {m.name}s beredskab mod {covered}")
     conf["mdx_configs"].setdefault("abbr", {})["glossary"] = ds.abbreviations()
-    if m.brand_logo:
-        conf["theme"]["logo"] = f"{BRAND_FOLDER}/{m.brand_logo}"
+    if m.logo:
+        conf["theme"]["logo"] = f"{BRAND_FOLDER}/{m.logo.name}"
     latest = max(m.governance.versions, key=lambda v: v.date)
     conf["extra"]["infohus"] = {key: None if value is None else escape(value) for key, value in {
         "team": m.team, "municipality": m.name, "accessibility_url": m.url_accessibility,
@@ -178,15 +196,12 @@ def printable_url(url: str) -> str:
 
 
 def write_files(site_dir: Path, ds: DataSet) -> None:
-    """Files the pages link to that are not pages: the vCards, the coordinator's calendar and the logo."""
+    """Files the pages link to that are not pages: the vCards, the coordinator's calendar and the logo (as
+    infohus wrote it when the data was loaded, never the file in the data folder)."""
     vcard.write(site_dir, ds)
     calendar.write(site_dir, ds)
-    logo = ds.municipality.brand_logo
+    logo = ds.municipality.logo
     if logo:
-        source = ds.data_dir / logo
-        if not source.is_file():
-            raise PluginError(f"logoet \"{logo}\" (branding.logo i municipality.yml) findes ikke i {ds.data_dir}. "
-                              "Læg filen i kommunens mappe, eller slet linjen.")
-        target = site_dir / BRAND_FOLDER / logo
+        target = site_dir / BRAND_FOLDER / logo.name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        target.write_bytes(logo.data)

@@ -7,6 +7,8 @@ handbook ships only its own assets (overrides/assets/), so nothing else is copie
 `on_files` also adds the municipality's own pages (DATA/docs/*.md) or puts them in place of infohus'
 pages of the same name, and `on_config` lists the added ones in the navigation (macros/handbook/own.py).
 
+`on_serve`: the preview server answers only its own address and never prints a traceback (preview.py).
+
 `on_env`: Material 9.8 writes `autocomplete="off"` on its two toggle checkboxes (drawer and search) directly in
 base.html, outside every block, and HTML allows autocomplete only on text-like inputs, so the Nu
 checker reports an error on every page. Copying base.html would freeze the whole theme; instead the
@@ -20,7 +22,7 @@ from pathlib import Path
 import jinja2
 from mkdocs.plugins import BasePlugin
 
-from . import own
+from . import own, preview
 
 TOGGLES = ('data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off"',
            'data-md-toggle="search" type="checkbox" id="__search" autocomplete="off"')
@@ -75,3 +77,6 @@ class InfohusPlugin(BasePlugin):
 
     def on_env(self, env, config, files):
         return on_env(env, config, files)
+
+    def on_serve(self, server, config, builder):
+        return preview.on_serve(server, config, builder)

@@ -1,15 +1,18 @@
 """Load a municipality's data folder (plus the national one), validate it, and build typed records."""
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import fnmatch
 import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from . import (cards, communication, contacts, definitions, escalation, forms, legal, municipality, national,
+from . import (cards, communication, contacts, definitions, escalation, forms, legal, logo, municipality, national,
                organisations, own_files, plan, rules, sources, warning_signs)
+from ..common import faults
 from ..common.paths import DEFAULT_DATA_DIR, NATIONAL_DIR, SCHEMA_DIR
 from ..common.text import danish_key
 from .dataformat import require_current
@@ -143,7 +146,11 @@ class Collector:
             return str(path)
 
     def load_folder(self, folder: Path, scope: str) -> None:
-        for file in sorted(folder.glob("*.y*ml")):
+        try:  # listed here, not by glob, which takes a folder it may not read for an empty one
+            names = sorted(name for name in os.listdir(folder) if fnmatch.fnmatchcase(name, "*.y*ml"))
+        except OSError as exc:
+            raise faults.reading(exc) from None
+        for file in (folder / name for name in names):
             kind = file.stem
             if kind not in KINDS or (scope == "national" and not KINDS[kind][0]) \
                     or (scope == "municipality" and kind in NATIONAL_ONLY):
@@ -161,7 +168,7 @@ class Collector:
                 continue
             doc, problems = load(file, self.display(file))
             self.problems.extend(problems)
-            hint = schema_line_problem(file, self.display(file), SCHEMA_DIR / f"{kind}.schema.json")
+            hint = schema_line_problem(doc, SCHEMA_DIR / f"{kind}.schema.json")
             if hint:
                 self.problems.append(hint)
             if doc.data is None:
@@ -252,6 +259,12 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = 
     the_municipality = None
     if mdoc is not None and isinstance(mdoc.data, dict) and not mdoc.invalid:
         the_municipality = municipality.build(mdoc.data["municipality"], Origin(mdoc, ("municipality",)))
+        if the_municipality.brand_logo:  # read once: every output publishes what infohus wrote, never the file
+            try:
+                written = logo.read(Path(data_dir), the_municipality.brand_logo)
+                the_municipality = dataclasses.replace(the_municipality, logo=written)
+            except logo.Refused as refused:
+                c.problems.append(the_municipality.origin.problem(("branding", "logo"), str(refused)))
 
     records = {kind: c.records(kind) for kind in _LISTS}
     levels = c.records("escalation", escalation.build_level, "levels")

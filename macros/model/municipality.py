@@ -1,12 +1,10 @@
 """The municipality: its team, organisation, topics, addresses and governance."""
 from __future__ import annotations
 
-import re
-import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
+from .logo import Logo
 from .organisations import Organisation
 from .problems import Problem
 from .record import Origin, Source
@@ -76,9 +74,10 @@ class Municipality:
     governance: Governance
     brand_primary: str | None
     brand_accent: str | None
-    brand_logo: str | None
+    brand_logo: str | None  # the logo's file name as written in municipality.yml
     source: Source
     origin: Origin
+    logo: Logo | None = None  # the logo as infohus wrote it (macros/model/logo.py), read once by load_dataset
 
     def covers(self, topic: str) -> bool:
         """True when the municipality's plan covers `topic`."""
@@ -198,58 +197,3 @@ def readable_on_white(colour: str | None, default: str) -> str:
     Used where a brand colour is both text on the page and a background behind white text.
     """
     return colour if colour and contrast(colour, WHITE) >= TEXT_CONTRAST else default
-
-
-# What a logo never needs: script, embedded documents, animation (which can rewrite links) and links
-# or references out of the file. Only references inside the file (#id) and embedded pictures are kept.
-_ACTIVE_ELEMENTS = {"script", "foreignObject", "iframe", "embed", "object", "a", "set", "animate",
-                    "animateTransform", "animateMotion", "handler", "listener"}
-_INSIDE = re.compile(r"#|data:image/(png|jpeg|gif|webp);")
-_OUTSIDE_URL = re.compile(r"url\(\s*['\"]?(?!#)|@import", re.IGNORECASE)
-
-
-def logo_problems(m: Municipality, data_dir: Path) -> list[Problem]:
-    """Why the logo cannot be published (missing, not SVG, or active content); empty when it can.
-
-    The logo is copied as a file onto the public site, where anyone can open it directly: a script
-    in it would run on the municipality's own address. So it must be a plain drawing.
-    """
-    if not m.brand_logo:
-        return []
-    path, at, name = Path(data_dir) / m.brand_logo, ("branding", "logo"), m.brand_logo
-    fix = "Gem logoet som en ren SVG-tegning uden scripts, links og henvisninger til andre filer."
-    if not path.is_file():
-        return [m.origin.problem(at, f"logoet \"{name}\" findes ikke i {data_dir}. Læg SVG-filen i "
-                                     "kommunens mappe, eller ret navnet.")]
-    source = path.read_bytes()
-    if b"<!DOCTYPE" in source.upper() or b"<!ENTITY" in source.upper():  # before parsing: no entity tricks
-        return [m.origin.problem(at, f"logoet \"{name}\" har en DOCTYPE- eller ENTITY-erklæring. {fix}")]
-    try:
-        root = ElementTree.fromstring(source)
-    except ElementTree.ParseError as exc:
-        return [m.origin.problem(at, f"logoet \"{name}\" kan ikke læses som SVG ({exc}). {fix}")]
-    if root.tag == "svg":
-        return [m.origin.problem(at, f"logoet \"{name}\" mangler xmlns=\"http://www.w3.org/2000/svg\" på <svg>, "
-                                     "så browsere viser det ikke. Tilføj det, eller gem logoet igen som SVG.")]
-    if root.tag != "{http://www.w3.org/2000/svg}svg":
-        return [m.origin.problem(at, f"logoet \"{name}\" er ikke en SVG-tegning: det yderste element er "
-                                     f"<{_local(root.tag)}>, ikke <svg>. {fix}")]
-    found: set[str] = set()
-    for element in root.iter():
-        if _local(element.tag) in _ACTIVE_ELEMENTS:
-            found.add(f"<{_local(element.tag)}>")
-        for attribute, value in element.attrib.items():
-            key = _local(attribute)
-            if key.lower().startswith("on") or (key == "href" and not _INSIDE.match(value.strip())) \
-                    or _OUTSIDE_URL.search(value):
-                found.add(f"{key}=\"{value[:40]}\"")
-        if _local(element.tag) == "style" and _OUTSIDE_URL.search(element.text or ""):
-            found.add("<style> med url() eller @import")
-    if found:
-        return [m.origin.problem(at, f"logoet \"{name}\" indeholder {', '.join(sorted(found))}. {fix}")]
-    return []
-
-
-def _local(name: str) -> str:
-    """An XML name without its namespace: "{http://www.w3.org/2000/svg}script" -> "script"."""
-    return name.rsplit("}", 1)[-1]

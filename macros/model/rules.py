@@ -44,7 +44,6 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
         out.extend(municipality.check(m, ds.today, strict))
         ref(m.origin, ("coordinator",), m.coordinator, "contacts", ds.contacts, "contacts.yml")
         ref(m.origin, ("governance", "owner"), m.governance.owner, "contacts", ds.contacts, "contacts.yml")
-        out.extend(municipality.logo_problems(m, ds.data_dir))
 
     for contact in ds.contacts.values():
         # A national contact is kept fresh by infohus itself (the national rule below), not by the coordinator.
@@ -95,6 +94,8 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
                                          "slet linjen \"example: true\" før udgivelse.",
                                          "error" if strict else "warning"))
     out.extend(_public_references(ds))
+    if m and "escalation" not in c.unreadable:
+        out.extend(_staff_path(ds, c))
     for path in ds.paths.values():
         out.extend(escalation.check_path(path))
         for outcome in path.outcomes:
@@ -301,6 +302,18 @@ def _prose(value, path: tuple):
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _prose(item, (*path, i))
+
+
+def _staff_path(ds: DataSet, c: Collector) -> list[Problem]:
+    """The handbook's front page walks staff through the first steps of a path for staff of a covered topic."""
+    written = [raw for raw in c.raw.get("escalation", []) if isinstance(raw, dict) and raw.get("audience") == "staff"]
+    if any(p.audience == "staff" and ds.covers(p) for p in ds.paths.values()) or \
+            any(raw.get("id") not in ds.paths for raw in written):
+        return []  # a staff path with errors of its own is reported there
+    doc = c.docs.get(("municipality", "escalation"))
+    where = (doc.display, doc.line(("paths",))) if doc else (c.display(ds.data_dir / "escalation.yml"), 1)
+    return [Problem(*where, "paths", "ingen vej for de emner, kommunen dækker, har audience: staff, så håndbogens "
+                    "forside kan ikke vise medarbejderne de første trin. Giv en af vejene audience: staff.")]
 
 
 def _public_signs(ds: DataSet, c: Collector) -> list[Problem]:
