@@ -72,7 +72,7 @@ def test_older_data_is_named_in_one_line_with_the_command_to_run(fixture, tmp_pa
     done = run("check", "--data", "odsherred", cwd=tmp_path)
     assert done.returncode == 1
     assert done.stdout == ""
-    assert done.stderr == ("odsherred/municipality.yml: Data er skrevet til format 1; kør infohus migrate --data "
+    assert done.stderr == ("odsherred/municipality.yml:1: Data er skrevet til format 1; kør infohus migrate --data "
                            f"odsherred (denne infohus læser format {DATA_FORMAT}).\n")
     built = run("build", "--data", "odsherred", "--out", "site", cwd=tmp_path)
     assert built.returncode == 1 and built.stderr.count("\n") == 1 and "infohus migrate" in built.stderr

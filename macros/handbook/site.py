@@ -21,6 +21,7 @@ from mkdocs.exceptions import MkDocsException, PluginError
 from . import calendar, pages, vcard
 from ..common.dates import date_text
 from ..common.faults import SystemFault
+from ..common.render import OwnPartialError
 from ..common.paths import MKDOCS_YML, default_data_dir
 from ..common.text import and_join
 from ..model.dataformat import WrongFormat
@@ -70,8 +71,10 @@ def build_handbook(ds: DataSet, site_dir: Path, log: BuildLog = NO_LOG) -> None:
         with given(ds, log):
             build(load_config(str(MKDOCS_YML), site_dir=str(site_dir)))
     except SystemExit as exc:
-        if not isinstance(exc, MkDocsException):  # mkdocs-macros' exit on a macro's error: infohus' own fault
-            raise SystemFault(reasons.macro_sentence(exc.code)) from None
+        if not isinstance(exc, MkDocsException):  # mkdocs-macros' exit on a macro's error
+            if reasons.macro and reasons.macro[1] == OwnPartialError.__name__:  # the municipality's own partial
+                raise PluginError(f"siden {reasons.macro[0]}: {reasons.macro[2]}") from None
+            raise SystemFault(reasons.macro_sentence(exc.code)) from None  # infohus' own fault
         if not reasons.found:  # MkDocs' own Abort: the build's caller says it
             raise
         raise PluginError(" ".join(reasons.found)) from exc

@@ -24,7 +24,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from ..common.faults import SystemFault, sentence
 from ..common.paths import MUNICIPALITY_FILE, SCHEMA_DIR
-from ..model.dataformat import DATA_FORMAT, FIRST_FORMAT, WrongFormat, found_format, version
+from ..model.dataformat import DATA_FORMAT, FIRST_FORMAT, WrongFormat, format_and_line, version
 from . import step_1_to_2
 from .report import CHANGED, HEADINGS, TO_WRITE, UNDECIDED, Report
 from .yamlfile import Folder
@@ -38,14 +38,14 @@ FORMAT_COMMENT = "dataformatet; ændr det ikke selv (infohus migrate gør det ve
 def migrate(data_dir: Path, force: bool = False, command: str = "infohus") -> int:
     """Bring `data_dir` to DATA_FORMAT in place, print the report; 0 done (or nothing to do), 1 refused."""
     data_dir = Path(data_dir)
-    found = found_format(data_dir)
+    found, line = format_and_line(data_dir)
     if found is None:
         sys.stderr.write(f"infohus: kan ikke se, hvilket dataformat {data_dir} er skrevet til: {MUNICIPALITY_FILE} "
                          f"mangler, kan ikke læses, eller dens format er ikke et helt tal. Se fejlen med "
                          f"{command} check --data {data_dir}.\n")
         return EXIT_DATA
     if found > DATA_FORMAT:
-        raise WrongFormat(data_dir, found)
+        raise WrongFormat(data_dir, found, line)
     if found == DATA_FORMAT:
         sys.stdout.write(f"Data i {data_dir} er allerede i dataformat {DATA_FORMAT}. Intet er ændret.\n")
         return EXIT_OK

@@ -20,9 +20,9 @@ FIRST_FORMAT = 1  # data without a `format` key
 class WrongFormat(Exception):
     """The data folder is written for another data format than this infohus reads."""
 
-    def __init__(self, data_dir: Path, found: int):
-        super().__init__(data_dir, found)
-        self.data_dir, self.found = Path(data_dir), found
+    def __init__(self, data_dir: Path, found: int, line: int = 1):
+        super().__init__(data_dir, found, line)
+        self.data_dir, self.found, self.line = Path(data_dir), found, line
 
     @property
     def older(self) -> bool:
@@ -30,7 +30,7 @@ class WrongFormat(Exception):
 
     def sentence(self, command: str = "infohus") -> str:
         """The one line that says so, with the command to run (`command` as the user calls infohus)."""
-        where = self.data_dir / MUNICIPALITY_FILE
+        where = f"{self.data_dir / MUNICIPALITY_FILE}:{self.line}"
         if self.older:
             return (f"{where}: Data er skrevet til format {self.found}; kør {command} migrate --data "
                     f"{self.data_dir} (denne infohus læser format {DATA_FORMAT}).")
@@ -49,18 +49,24 @@ def version() -> str:
 def found_format(data_dir: Path) -> int | None:
     """The format `data_dir` is written to; None when municipality.yml is missing, unreadable or its
     `format` is no whole number (the check then reports that where it is)."""
+    return format_and_line(data_dir)[0]
+
+
+def format_and_line(data_dir: Path) -> tuple[int | None, int]:
+    """The format and the line that says it (1 when no line does: where `format:` belongs)."""
     path = Path(data_dir) / MUNICIPALITY_FILE
     if not path.is_file():
-        return None
+        return None, 1
     doc, _ = load(path, str(path))
     if not isinstance(doc.data, dict):
-        return None
+        return None, 1
     found = doc.data.get("format", FIRST_FORMAT)
-    return found if isinstance(found, int) and not isinstance(found, bool) else None
+    line = doc.line(("format",)) if "format" in doc.data else 1
+    return (found if isinstance(found, int) and not isinstance(found, bool) else None), line
 
 
 def require_current(data_dir: Path) -> None:
     """WrongFormat unless `data_dir` is in this infohus' format (or too broken to say, as the check will)."""
-    found = found_format(data_dir)
+    found, line = format_and_line(data_dir)
     if found is not None and found != DATA_FORMAT and found >= FIRST_FORMAT:
-        raise WrongFormat(data_dir, found)
+        raise WrongFormat(data_dir, found, line)
