@@ -5,7 +5,9 @@ is not public becomes its function (`function`, or its organisation), never its 
 e-mail. What a public record references is asked the same: an outcome's level and legal rules only if
 they are public (the check refuses a public path that depends on an internal one), the sources only if
 they are public. `plan_view(ds, INTERNAL)` is the same document with the named contacts, for the crisis team's
-binder. Templates see only the `PlanView`, never the data set.
+binder. Neither edition prints doubt: a legal rule or a term marked `unconfirmed` is left out of both (the
+coordinator sees it in `infohus check` and on the coordinator page), and no `unconfirmed` text reaches a
+template. Templates see only the `PlanView`, never the data set.
 """
 from __future__ import annotations
 
@@ -117,7 +119,6 @@ class Law:
     quote_from: str | None
     applies_to: str
     url: str
-    unconfirmed: str | None
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,10 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
         """The internal edition shows every record; the public one only the public records."""
         return not public or record.visibility == "public"
 
+    def certain(record) -> bool:
+        """A rule or term the sources could not confirm is not printed in either edition."""
+        return visible(record) and not record.unconfirmed
+
     def shown(record) -> bool:
         return ds.covers(record) and visible(record)
 
@@ -261,7 +266,7 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
             found += entry
         return tuple(dict.fromkeys(found))
 
-    paths = tuple(_path(path, ds, people, visible) for path in sorted(
+    paths = tuple(_path(path, ds, people, visible, certain) for path in sorted(
         (p for p in ds.paths.values() if shown(p)), key=lambda p: p.audience != "staff"))
     signs = []
     for topic in m.topics:
@@ -271,8 +276,8 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
         kinds = tuple(k for k in kinds if k[1])
         if kinds:
             signs.append(SignGroup(TOPIC_NAMES[topic], kinds))
-    laws = tuple(Law(r.id, r.title, r.act, r.summary, r.quote, r.quote_from, r.applies_to, r.url, r.unconfirmed)
-                 for r in ds.legal.values() if shown(r))
+    laws = tuple(Law(r.id, r.title, r.act, r.summary, r.quote, r.quote_from, r.applies_to, r.url)
+                 for r in ds.legal.values() if ds.covers(r) and certain(r))
     latest = max(gov.versions, key=lambda v: v.date)
     # Adopted only when the data says it really was (not example data, not a draft) and the day has come.
     adopted = not gov.example and not gov.draft and gov.adopted_on <= ds.today
@@ -289,7 +294,7 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
         policies=ds.plan.policies,
         levels=tuple(LevelView(lid, lvl.name, lvl.target, lvl.aim, lvl.urgency, lvl.examples)
                      for lid, lvl in ds.levels.items() if visible(lvl)),
-        terms=tuple(Term(d.term, d.expansion, d.definition) for d in ds.glossary() if visible(d)),
+        terms=tuple(Term(d.term, d.expansion, d.definition) for d in ds.glossary() if certain(d)),
         caveat=ds.caveat, signs=tuple(signs), paths=paths,
         emergency=person(national["emergency"]), police=person(national["police"]),
         helplines=tuple(person(c) for c in ds.helplines() if c.public and c.public_phones),
@@ -328,11 +333,12 @@ def _sources(ds: DataSet, visible) -> list:
     return [s for sid, s in ds.sources.items() if sid in cited and visible(s)]
 
 
-def _path(path: EscalationPath, ds: DataSet, people, visible) -> PathView:
+def _path(path: EscalationPath, ds: DataSet, people, visible, certain) -> PathView:
     """A decision path in reading order: its questions numbered, then its outcomes.
 
-    An outcome's level and legal rules are shown only if they are `visible` themselves (the check refuses a
-    public path that names an internal one; this holds even for data that never passed the check)."""
+    An outcome's level is shown only if it is `visible`, its legal rules only if they are `certain` (the check
+    refuses a public path that names an internal one; this holds even for data that never passed the check).
+    A citizen path gives a level's `urgency_citizen` where the level has one: the staff urgency speaks to staff."""
     ordered = path.ordered_steps()
     questions = [s for s in ordered if isinstance(s, Question)]
     number = {q.id: i for i, q in enumerate(questions, 1)}
@@ -348,8 +354,9 @@ def _path(path: EscalationPath, ds: DataSet, people, visible) -> PathView:
         level = ds.levels.get(outcome.level) if outcome.level else None
         level = level if level and visible(level) else None
         rules = (ds.legal[r] for r in outcome.legal if r in ds.legal)
-        results.append(Result(outcome.title, level.name if level else None, level.urgency if level else None,
+        urgency = (level.urgency_for(path.audience) if level else None)
+        results.append(Result(outcome.title, level.name if level else None, urgency,
                               outcome.actions, people(outcome.contacts),
-                              tuple(rule.title for rule in rules if visible(rule)), outcome.note))
+                              tuple(rule.title for rule in rules if certain(rule)), outcome.note))
     return PathView(path.id, path.title, AUDIENCES.get(path.audience, ""), path.example, path.intro, steps,
                     tuple(results))

@@ -121,7 +121,7 @@ def public_view(ds: DataSet) -> CitizenView:
         intro=path.intro if path else None, emergency=national["emergency"], police=national["police"],
         helplines=helplines, local=local, contacts=contacts,
         signs=tuple((topic, texts) for topic, texts in signs if texts),
-        duty=Rule(rule.title, rule.url) if rule and rule.visibility == "public" else None,
+        duty=Rule(rule.title, rule.url) if rule and rule.visibility == "public" and not rule.unconfirmed else None,
         elsewhere=tuple(m.covered_elsewhere.items()), updated=updated, primary=readable_on_white(m.brand_primary, DEFAULT_PRIMARY),
         accent=readable_on_white(m.brand_accent, DEFAULT_ACCENT), logo=m.logo,
     )

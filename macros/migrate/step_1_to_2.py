@@ -60,6 +60,23 @@ REMOVED_NATIONAL_IDS: dict[str, dict[str, tuple[str | None, str, tuple[str, ...]
         "forvaltningsloven": (None, "forvaltningsloven er ikke længere blandt de nationale kilder", ()),
         "nyidanmark-indberetningspligt": (None, "kilden om indberetningspligten til Udlændingestyrelsen er fjernet "
                                                 "sammen med reglen", ()),
+        # Law is cited from the consolidated act itself (retsinformation.dk), never from a copy elsewhere.
+        "barnets-lov-15": ("barnets-lov", "barnets lov § 15 citeres nu fra selve lovbekendtgørelsen, ikke fra "
+                                          "lovguiden.dk", ()),
+        "serviceloven-152-154": ("barnets-lov", "underretningspligten står nu i barnets lov §§ 133 og 135, ikke i "
+                                                "servicelovens §§ 152-154", ()),
+        "viborg-underretning": ("barnets-lov", "den almindelige underretningspligt citeres nu fra barnets lov § 135, "
+                                               "ikke fra Viborg Kommunes gengivelse af servicelovens § 154", ()),
+        "egedal-rpl-115": ("retsplejeloven", "retsplejelovens § 115 citeres nu fra selve lovbekendtgørelsen, ikke "
+                                             "fra Egedal Kommunes gengivelse", ()),
+        "straffeloven-1985-152": ("straffeloven", "straffelovens § 152 citeres nu fra den gældende "
+                                                  "lovbekendtgørelse, ikke fra lovforslaget fra 1985", ()),
+        "straffeloven-kap-26": ("straffeloven", "straffelovens § 260 citeres nu fra selve lovbekendtgørelsen, ikke "
+                                                "fra familieadvokaten.dk", ()),
+        "njord-psykisk-vold": ("straffeloven", "straffelovens § 243 citeres nu fra selve lovbekendtgørelsen, ikke "
+                                               "fra et advokatfirma", ()),
+        "gdpr-betragtning-26": ("databeskyttelsesforordningen", "databeskyttelsesforordningen citeres nu fra "
+                                                                "forordningen selv, ikke fra gdpr-text.com", ()),
     },
     "organisations": {
         "udlaendingestyrelsen": (None, "Udlændingestyrelsen er ikke længere en national organisation i infohus "

@@ -22,6 +22,11 @@ class Level:
     visibility: str
     source: Source
     origin: Origin
+    urgency_citizen: str | None = None  # how fast, said to a citizen; without it a citizen is told `urgency`
+
+    def urgency_for(self, audience: str) -> str:
+        """How fast to react, as a path for `audience` ("staff" or "citizen") says it."""
+        return self.urgency_citizen if audience == "citizen" and self.urgency_citizen else self.urgency
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,8 @@ class EscalationPath:
 def build_level(raw: dict, origin: Origin) -> Level:
     """A Level from a schema-valid mapping."""
     return Level(raw["id"], raw["name"], raw["target"], raw["aim"], raw["urgency"],
-                 tuple(raw.get("examples", ())), visibility(raw), Source.of(raw["source"]), origin)
+                 tuple(raw.get("examples", ())), visibility(raw), Source.of(raw["source"]), origin,
+                 raw.get("urgency_citizen"))
 
 
 def build_path(raw: dict, origin: Origin) -> EscalationPath:

@@ -94,6 +94,7 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
                                          "slet linjen \"example: true\" før udgivelse.",
                                          "error" if strict else "warning"))
     out.extend(_public_references(ds))
+    out.extend(_citizen_wording(ds))
     if m and "escalation" not in c.unreadable:
         out.extend(_staff_path(ds, c))
     for path in ds.paths.values():
@@ -150,6 +151,43 @@ def _public_references(ds: DataSet) -> list[Problem]:
                                                       f"lovreglen »{rule.title}« ({rule.origin.file}:"
                                                       f"{rule.origin.line}), som er intern. Gør reglen offentlig "
                                                       "(visibility: public), eller fjern henvisningen."))
+    return out
+
+
+# Words that speak to a member of staff, never to a citizen: a citizen has no leader to inform.
+STAFF_WORDING = re.compile(r"\b(din nærmeste leder|din leder|dine kolleger|medarbejder(?:e|en|ne)?)\b", re.IGNORECASE)
+
+
+def _citizen_wording(ds: DataSet) -> list[Problem]:
+    """A citizen's decision path that tells the citizen what a member of staff must do ("Orientér din leder"):
+    in an outcome's own actions or note (an error there), or in the urgency its level gives it (an error at the
+    level, whose `urgency_citizen` is the fix)."""
+    out = []
+    inherited: dict[str, list] = {}
+    for path in ds.paths.values():
+        if path.audience != "citizen" or (ds.municipality and not ds.covers(path)):
+            continue
+        for outcome in path.outcomes:
+            texts = [(("actions", i), action) for i, action in enumerate(outcome.actions)]
+            texts += [(("note",), outcome.note)] if outcome.note else []
+            for at, text in texts:
+                found = STAFF_WORDING.search(text)
+                if found:
+                    out.append(outcome.origin.problem(at, f"vejen »{path.title}« er til borgere, men udfaldet "
+                                                      f"»{outcome.title}« siger »{found.group(0)}«, som taler til en "
+                                                      "medarbejder. Skriv, hvad borgeren selv skal gøre, eller flyt "
+                                                      "teksten til medarbejdernes vej."))
+            level = ds.levels.get(outcome.level) if outcome.level else None
+            if level and STAFF_WORDING.search(level.urgency_for("citizen")):
+                inherited.setdefault(level.id, []).append((path, outcome))
+    for level_id, uses in inherited.items():
+        level = ds.levels[level_id]
+        found = STAFF_WORDING.search(level.urgency_for("citizen")).group(0)
+        where = "; ".join(f"»{o.title}« i »{p.title}« ({o.origin.file}:{o.origin.line})" for p, o in uses)
+        out.append(level.origin.problem(("urgency",), f"niveauet »{level.name}« giver borgerens vej sin hastighed, "
+                                        f"men den siger »{found}«, som taler til en medarbejder: {where}. Skriv "
+                                        "under urgency_citizen, hvad en borger skal gøre, og hvor hurtigt, fx "
+                                        "»Kontakt kommunen inden for få dage.«"))
     return out
 
 
