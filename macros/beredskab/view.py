@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..common.dates import date_text
-from ..common.text import and_join
+from ..common.text import and_join, genitive
 from ..model.contacts import Contact, Phone
 from ..model.dataset import DataSet
 from ..model.escalation import EscalationPath, Outcome, Question
@@ -125,6 +125,7 @@ class Communication:
     title: str
     first_inform: tuple[Person, ...]
     rules: tuple[str, ...]
+    example: bool                    # written from example data: a draft shows it in the example box
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,7 @@ class PlanView:
     members: tuple[Person, ...]
     meetings_team: str
     meetings_steering: str
+    meetings_example: bool           # not decided yet: shown in the example box
     laws: tuple[Law, ...]
     basis: Law | None                # Barnets lov § 15, stk. 3 itself, when the data has it
     communication: tuple[Communication, ...]
@@ -248,7 +250,7 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
     if not local:
         problems.append(Problem(str(ds.data_dir / "contacts.yml"), 1, "contacts",
                                 f"beredskabets offentlige udgave skal vise kommunens egen indgang, men ingen af "
-                                f"{m.name}s kontakter er offentlige. Giv en funktionskontakt visibility: public."))
+                                f"{genitive(m.name)} kontakter er offentlige. Giv en funktionskontakt visibility: public."))
     if problems:
         raise DataError(problems)
 
@@ -265,8 +267,10 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
         (p for p in ds.paths.values() if shown(p)), key=lambda p: p.audience != "staff"))
     signs = []
     for topic in m.topics:
+        # Signs and factors are knowledge, not people: the public edition shows all of them (their
+        # visibility decides only the citizen page).
         kinds = tuple((name, tuple(s.text for s in ds.warning_signs.values()
-                                   if s.topic == topic and s.kind == kind and visible(s)))
+                                   if s.topic == topic and s.kind == kind))
                       for kind, name in KIND_NAMES.items())
         kinds = tuple(k for k in kinds if k[1])
         if kinds:
@@ -277,6 +281,7 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
     # Adopted only when the data says it really was (not example data, not a draft) and the day has come.
     adopted = not gov.example and not gov.draft and gov.adopted_on <= ds.today
     coordinator = ds.contact(m.coordinator)
+    example_docs = {sid for sid, s in ds.sources.items() if s.example}
     members = [c for c in ds.shown_contacts() if "infohus_member" in c.roles]
     return PlanView(
         edition=edition, municipality=m.name, team=m.team, title=title_for(m.topics),
@@ -289,7 +294,7 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
         policies=ds.plan.policies,
         levels=tuple(LevelView(lid, lvl.name, lvl.target, lvl.aim, lvl.urgency, lvl.examples)
                      for lid, lvl in ds.levels.items() if visible(lvl)),
-        terms=tuple(Term(d.term, d.expansion, d.definition) for d in ds.glossary() if visible(d)),
+        terms=tuple(Term(d.term, d.expansion, d.definition) for d in ds.glossary()),  # a used term is defined
         caveat=ds.caveat, signs=tuple(signs), paths=paths,
         emergency=person(national["emergency"]), police=person(national["police"]),
         helplines=tuple(person(c) for c in ds.helplines() if c.public and c.public_phones),
@@ -298,9 +303,10 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
         organisations=tuple(o.label for o in m.organisations if o.member),
         partners=tuple(o.label for o in m.organisations if not o.member),
         coordinator=person(coordinator), members=tuple(person(c) for c in members),
-        meetings_team=m.meetings_team, meetings_steering=m.meetings_steering, laws=laws,
+        meetings_team=m.meetings_team, meetings_steering=m.meetings_steering, meetings_example=m.meetings_example,
+        laws=laws,
         basis=next((law for law in laws if law.id == BASIS), None),
-        communication=tuple(Communication(r.title, people(r.first_inform), r.rules)
+        communication=tuple(Communication(r.title, people(r.first_inform), r.rules, r.source.doc in example_docs)
                             for r in sorted(ds.communication.values(), key=lambda r: r.audience != "internal")
                             if visible(r)),
         adopted_by=gov.adopted_by, adopted_on=date_text(gov.adopted_on),
@@ -320,12 +326,14 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
 def _sources(ds: DataSet, visible) -> list:
     """The documents the edition's own records cite; in the public edition only the public documents."""
     m = ds.municipality
-    covered = filter(ds.covers, (*ds.paths.values(), *ds.legal.values(), *ds.definitions.values()))
+    covered = filter(ds.covers, (*ds.paths.values(), *ds.legal.values()))
     signs = (s for s in ds.warning_signs.values() if m.covers(s.topic))
-    records = [ds.plan, m, *filter(visible, (*covered, *ds.levels.values(), *ds.communication.values(),
-                                             *ds.shown_contacts(), *signs))]
+    # Every edition shows every sign and term (see plan_view), so their sources are cited in every edition.
+    records = [ds.plan, m, *signs, *ds.glossary(),
+               *filter(visible, (*covered, *ds.levels.values(), *ds.communication.values(), *ds.shown_contacts()))]
     cited = {r.source.doc for r in records}
-    return [s for sid, s in ds.sources.items() if sid in cited and visible(s)]
+    # An example source ("Opdigtede eksempeldata") is not a document the plan is written from.
+    return [s for sid, s in ds.sources.items() if sid in cited and visible(s) and not s.example]
 
 
 def _path(path: EscalationPath, ds: DataSet, people, visible) -> PathView:

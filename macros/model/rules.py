@@ -72,6 +72,7 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
     if m:
         out.extend(_template_content(ds, c, strict))
         out.extend(_other_municipalities(ds, c))
+        out.extend(_placeholder_text(ds, c, strict))
         out.extend(_public_signs(ds, c))
     if m:  # which facts are shown depends on the topics in municipality.yml
         out.extend(_certainty(ds))
@@ -378,4 +379,52 @@ def _certainty(ds: DataSet) -> list[Problem]:
             out.append(record.origin.problem(("verified", "on"), f"den nationale oplysning blev sidst tjekket "
                                              f"{record.verified.on} ({age} dage siden; grænsen er {limit} dage). "
                                              "Opdatér infohus, så de nationale oplysninger er nye.", "warning"))
+    return out
+
+
+# Words with which a text says of itself that it is not the municipality's own yet.
+PLACEHOLDER = re.compile(r"\(eksempel\b|\beksempel:|\b(?:fastlægges|besluttes|aftales) lokalt\b|\bskal erstattes\b",
+                         re.IGNORECASE)
+
+
+def _placeholder_text(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
+    """Free text in the municipality's own files that calls itself an example or says it is still to be
+    decided ("(eksempel – fastlægges lokalt)"): it would print as plan text. A warning, an error under
+    --strict. A record marked `example: true`, or citing an example source, is already reported as an
+    example and shown in the draft's example box, so its text may say so."""
+    example_sources = {sid for sid, s in ds.sources.items() if s.example}
+
+    def marked(value) -> bool:
+        source = value.get("source") if isinstance(value, dict) else None
+        return isinstance(value, dict) and (value.get("example") is True or
+                                            (isinstance(source, dict) and source.get("doc") in example_sources))
+
+    def texts(value, path: tuple):
+        if marked(value):
+            return
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from texts(item, (*path, i))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in NOT_PROSE or not path:
+                    yield from texts(item, (*path, key))
+        elif isinstance(value, str):
+            yield path, value
+
+    out = []
+    for (scope, kind), doc in c.docs.items():
+        if scope != "municipality" or kind == "sources" or not isinstance(doc.data, (dict, list)):
+            continue
+        for path, text in texts(doc.data, ()):
+            found = PLACEHOLDER.search(text)
+            if found:
+                where = ("under meetings" if "meetings" in path else "på posten"
+                         if path[:1] in (("paths",), ("cards",), ("contacts",)) else None)
+                hint = (f" Er det ikke besluttet endnu, så slet ordene og sæt example: true {where}; så viser "
+                        "udkastet teksten i en eksempelboks." if where else "")
+                out.append(Problem(doc.display, doc.line(path), format_path(path),
+                                   f"teksten kalder sig selv en pladsholder (»{found[0].strip('(')}«), og den ville "
+                                   f"stå i beredskabet som kommunens tekst. Skriv, hvad kommunen har besluttet.{hint}",
+                                   "error" if strict else "warning"))
     return out
