@@ -119,3 +119,15 @@ def test_undecided_meetings_are_reported_until_decided(tmp_path, check):
     assert any(line.endswith("municipality.meetings.example: møderne er et eksempel, ikke besluttet endnu. Skriv, "
                              "hvor ofte teamet og ledelsen mødes, og slet \"example: true\" under meetings før "
                              "udgivelse.") for line in warning_lines(out)), out
+
+
+def test_straight_quotes_in_a_text_are_a_warning_naming_the_danish_quotes(data_copy, check):
+    path = data_copy / "escalation.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Vælg »Nej«, hvis", 'Vælg "Nej", hvis', 1),
+                    encoding="utf-8")
+    line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if '"Nej"' in row)
+    code, out = check(data_copy)
+    assert code == 0
+    assert any(row.startswith(f"{path}:{line}: ") and row.endswith(
+        'teksten bruger lige anførselstegn ("Nej"), men beredskabet bruger »…«. Skriv »Nej«.')
+        for row in warning_lines(out)), out

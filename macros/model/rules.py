@@ -387,11 +387,15 @@ PLACEHOLDER = re.compile(r"\(eksempel\b|\beksempel:|\b(?:fastlægges|besluttes|a
                          re.IGNORECASE)
 
 
+STRAIGHT_QUOTES = re.compile(r'"([^"\n]{1,80})"')
+
+
 def _placeholder_text(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
     """Free text in the municipality's own files that calls itself an example or says it is still to be
     decided ("(eksempel – fastlægges lokalt)"): it would print as plan text. A warning, an error under
     --strict. A record marked `example: true`, or citing an example source, is already reported as an
-    example and shown in the draft's example box, so its text may say so."""
+    example and shown in the draft's example box, so its text may say so. Straight quotes ("Nej") are a warning:
+    the documents quote with »…«."""
     example_sources = {sid for sid, s in ds.sources.items() if s.example}
 
     def marked(value) -> bool:
@@ -417,6 +421,11 @@ def _placeholder_text(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
         if scope != "municipality" or kind == "sources" or not isinstance(doc.data, (dict, list)):
             continue
         for path, text in texts(doc.data, ()):
+            quoted = STRAIGHT_QUOTES.search(text)
+            if quoted:
+                out.append(Problem(doc.display, doc.line(path), format_path(path),
+                                   f"teksten bruger lige anførselstegn ({quoted[0]}), men beredskabet bruger »…«. "
+                                   f"Skriv »{quoted[1]}«.", "warning"))
             found = PLACEHOLDER.search(text)
             if found:
                 where = ("under meetings" if "meetings" in path else "på posten"
