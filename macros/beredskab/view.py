@@ -17,6 +17,7 @@ from ..common.text import and_join, genitive
 from ..model.contacts import Contact, Phone
 from ..model.dataset import DataSet
 from ..model.escalation import EscalationPath, Outcome, Question
+from ..model.plan import SECTIONS, ToWrite
 from ..model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, TOPIC_NAMES, readable_on_white
 from ..model.problems import DataError, Problem
 from ..model.warning_signs import KIND_NAMES
@@ -129,6 +130,15 @@ class Communication:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A section a council expects: its heading and content, or why it is still to be written."""
+
+    heading: str
+    content: object                  # a text, a tuple of texts, of Roles or of RelatedPlans; None while to_write
+    to_write: str | None
+
+
+@dataclass(frozen=True)
 class Version:
     version: str
     date: str
@@ -166,6 +176,7 @@ class PlanView:
     handling: str
     communication_text: str | None
     policies: tuple[str, ...]
+    sections: dict[str, Section]     # key (as in plan.yml) -> Section; a section the data lacks is absent
     levels: tuple[LevelView, ...]
     terms: tuple[Term, ...]
     caveat: str
@@ -292,6 +303,9 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
         created=ds.content_date(), purpose=ds.plan.purpose, goals=ds.plan.goals, prevention=ds.plan.prevention,
         detection=ds.plan.detection, handling=ds.plan.handling, communication_text=ds.plan.communication,
         policies=ds.plan.policies,
+        sections={key: Section(SECTIONS[key], None if isinstance(value, ToWrite) else value,
+                               value.reason if isinstance(value, ToWrite) else None)
+                  for key, value in ds.plan.sections.items()},
         levels=tuple(LevelView(lid, lvl.name, lvl.target, lvl.aim, lvl.urgency, lvl.examples)
                      for lid, lvl in ds.levels.items() if visible(lvl)),
         terms=tuple(Term(d.term, d.expansion, d.definition) for d in ds.glossary()),  # a used term is defined

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ..common.paths import NATIONAL_DIR
 from ..common.templates import filled, templates
 from . import contacts, escalation, forms, legal, municipality
+from . import plan as plan_text
 from .loader import format_path, parse
 from .problems import Problem, unknown_id
 from .record import Origin
@@ -44,6 +45,8 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
         out.extend(municipality.check(m, ds.today, strict))
         ref(m.origin, ("coordinator",), m.coordinator, "contacts", ds.contacts, "contacts.yml")
         ref(m.origin, ("governance", "owner"), m.governance.owner, "contacts", ds.contacts, "contacts.yml")
+    if ds.plan:
+        out.extend(plan_text.check(ds.plan, strict))
 
     for contact in ds.contacts.values():
         # A national contact is kept fresh by infohus itself (the national rule below), not by the coordinator.
@@ -219,7 +222,7 @@ def _template_plan(c: Collector, template, severity: str) -> list[Problem]:
         return []
     out = []
     for key, text in template.items():
-        if key == "source" or key not in plan:
+        if key in ("source", "sections") or key not in plan:  # a section still to write has its own warning
             continue
         items = plan[key] if isinstance(plan[key], list) and isinstance(text, list) else [plan[key]]
         wanted = text if isinstance(text, list) else [text]
