@@ -15,6 +15,7 @@ from macros.beredskab.page import document
 from macros.beredskab.view import INTERNAL, PUBLIC, plan_view
 from macros.common.text import full_stop, genitive
 from macros.model.dataset import load_dataset
+from macros.model.plan import SECTIONS, ToWrite
 
 PLACEHOLDERS = ("(eksempel", "fastlægges lokalt", "besluttes lokalt", "Opdigtede eksempeldata")
 
@@ -131,3 +132,30 @@ def test_straight_quotes_in_a_text_are_a_warning_naming_the_danish_quotes(data_c
     assert any(row.startswith(f"{path}:{line}: ") and row.endswith(
         'teksten bruger lige anførselstegn ("Nej"), men beredskabet bruger »…«. Skriv »Nej«.')
         for row in warning_lines(out)), out
+
+
+@pytest.mark.parametrize("name", list(MUNICIPALITIES))
+def test_the_sections_a_council_expects_are_in_the_plan_and_one_still_to_write_is_a_visible_box(name, built_sites):
+    text = " ".join(pdf_text(built_sites[name] / "public" / "beredskab.pdf").split())
+    ds, _ = load_dataset(MUNICIPALITIES[name])
+    for key, heading in SECTIONS.items():
+        assert heading in text, f"{heading} is missing from {name}'s plan"
+        value = ds.plan.sections[key]
+        if isinstance(value, ToWrite):
+            assert f"Skal skrives: {full_stop(' '.join(value.reason.split()))}" in text
+        elif isinstance(value, str):
+            assert " ".join(value.split()) in text
+    if name == "hjoerring":
+        assert "Styregruppen på chefniveau Bærer beslutninger om Infohus Hjørring ind i forvaltningerne" in text
+        assert "Skal skrives:" not in text
+
+
+def test_a_section_still_to_write_is_refused_under_strict(tmp_path, check):
+    folder = tmp_path / "kommune"
+    shutil.copytree(MUNICIPALITIES["halsnaes"], folder)
+    code, out = check(folder, "--strict")
+    assert code == 1
+    assert any(line.endswith("plan.sections.follow_up.to_write: afsnittet »Opfølgning og afrapportering« er ikke "
+                             "skrevet endnu: Strategien siger ikke, hvem der følger op på beredskabet, eller hvordan "
+                             "byrådet orienteres. Skriv afsnittet i stedet for to_write-linjen.")
+               for line in error_lines(out)), out
