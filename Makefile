@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check bench serve clean deps-site deps-test
+.PHONY: site test check bench serve clean deps-site deps-test verapdf
 
 # System packages first: a fresh Debian needs python3-venv before the venv can exist.
 site: deps-site $(STAMP)
@@ -21,6 +21,15 @@ test: deps-test $(STAMP)
 # BENCH_QUICK=1 (as in .ci/run): every row once on small data, so a broken benchmark fails CI.
 bench: deps-test $(STAMP)
 	$(PY) bench/run.py
+
+# veraPDF (a Java tool, not in Debian) checks the whole PDF/UA-1 profile where it is installed; the tests run the
+# machine-checkable subset with pdfua. Builds first if OUT has no PDFs.
+VERAPDF ?= verapdf
+OUT ?= site
+verapdf:
+	@command -v $(VERAPDF) >/dev/null || { echo "veraPDF er ikke installeret (https://verapdf.org/software/); sæt VERAPDF=/sti/til/verapdf."; exit 2; }
+	@test -f $(OUT)/public/beredskab.pdf || $(MAKE) site
+	$(VERAPDF) --flavour ua1 --format text $(OUT)/public/beredskab.pdf $(OUT)/intranet/beredskab-intern.pdf
 
 deps-site:
 	bash scripts/system-deps.sh site

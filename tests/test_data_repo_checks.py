@@ -49,9 +49,11 @@ def git(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProc
 
 
 def without_examples(folder: Path) -> None:
-    """What a coordinator does before publishing: every `example: true` line removed (real people put in)."""
+    """What a coordinator does before publishing: every `example: true` line removed and the people's names and
+    number labels no longer saying "Eksempel" (real people put in)."""
     for file in folder.glob("*.yml"):
-        file.write_text(EXAMPLE_LINE.sub("", file.read_text(encoding="utf-8")), encoding="utf-8")
+        text = EXAMPLE_LINE.sub("", file.read_text(encoding="utf-8"))
+        file.write_text(text.replace('"Eksempel: ', '"').replace(" (eksempel)", ""), encoding="utf-8")
 
 
 # --- pre-commit ---------------------------------------------------------------------------------------------

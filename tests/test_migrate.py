@@ -170,6 +170,12 @@ def test_migrated_data_checks_clean_and_strict_refuses_exactly_what_the_report_a
     assert written.returncode == 0, written.stdout + written.stderr
 
 
+def written_section(key: str, text: str):
+    """A plan section as the coordinator writes it, in the shape its schema asks for."""
+    return {"target_groups": [text], "partners": [text], "roles": [{"who": "SSP-konsulenten", "does": text}],
+            "related_plans": [{"title": text}]}.get(key, text)
+
+
 def write_own_texts(folder: Path, errors: list[str]) -> None:
     """What the coordinator does after the report: each text it names, written in the municipality's own words."""
     yaml = YAML()
@@ -180,11 +186,24 @@ def write_own_texts(folder: Path, errors: list[str]) -> None:
         file = Path(where.rsplit(":", 1)[0])
         file = file if file.is_absolute() else folder.parent / file
         data = yaml.load(file.read_text(encoding="utf-8"))
+        missing = re.search(r"afsnittet ».*?« mangler\..*? under sections: (\w+):", line)
+        if missing:  # a section the plan lacks: written under plan.sections
+            data["plan"].setdefault("sections", {})[missing[1]] = written_section(missing[1], "Egen tekst.")
+            with file.open("w", encoding="utf-8") as out:
+                yaml.dump(data, out)
+            continue
         node, parts = data, re.findall(r"[^.\[\]]+", path)
         for part in parts[:-1]:
             node = node[int(part) if part.isdigit() else part]
         last = int(parts[-1]) if parts[-1].isdigit() else parts[-1]
-        node[last] = f"Odsherred Kommunes egen tekst nr. {number + 1}."
+        own = f"Odsherred Kommunes egen tekst nr. {number + 1}."
+        if last == "to_write":  # a section still to write: the section itself, written
+            node, section = data, parts[-2]
+            for part in parts[:-2]:
+                node = node[part]
+            node[section] = written_section(section, own)
+        else:
+            node[last] = own
         with file.open("w", encoding="utf-8") as out:
             yaml.dump(data, out)
 
@@ -208,7 +227,9 @@ def test_the_release_before_the_beredskab_is_migrated_as_the_issue_describes(tmp
     assert undecided.count("havde ingen dato for, hvornår den sidst blev bekræftet") == 3
     assert "odsherred/escalation.yml:71: teksten nævner stadig det, udlaendingestyrelsen-indberetning" in undecided
     assert [line.split(": ", 2)[1] for line in report["Skal skrives af dig"]] == [
-        "plan.purpose", "plan.goals[0]", "plan.prevention", "plan.detection", "plan.handling", "plan.communication"]
+        "plan.purpose", "plan.goals[0]", "plan.prevention", "plan.detection", "plan.handling", "plan.communication",
+        *(f"plan.sections.{key}.to_write" for key in ("summary", "target_groups", "roles", "competence", "follow_up",
+                                                       "related_plans", "partners"))]
 
     text = (folder / "escalation.yml").read_text(encoding="utf-8")
     assert "contacts: [ssp-konsulent, politi-kontakt]\n        legal: [underretningspligt]\n" in text

@@ -85,6 +85,13 @@ def test_new_prints_the_next_command_as_the_user_typed_it(tmp_path):
     assert checked.returncode == 1 and "UDFYLD" in checked.stdout + checked.stderr
 
 
+# Each plan section as the municipality writes it instead of the template's to_write line.
+WRITTEN_SECTIONS = {"summary": "Æbeltoft Kommunes beredskab kort fortalt.", "target_groups": "[Børn og unge.]",
+                    "roles": "[{who: SSP-konsulenten, does: Koordinerer.}]", "competence": "Kurser hvert år.",
+                    "follow_up": "Styregruppen følger op hvert år.", "related_plans": "[{title: Beredskab mod overgreb}]",
+                    "partners": "[Politiet.]"}
+
+
 def test_strict_refuses_template_content_left_as_infohus_new_wrote_it(tmp_path, capsys):
     """Filled in: municipality, sources, contacts, communication and plan (real people, the municipality's
     own source, adopted). Untouched: escalation, forms and cards. --strict must refuse those three files;
@@ -96,8 +103,11 @@ def test_strict_refuses_template_content_left_as_infohus_new_wrote_it(tmp_path, 
         path = folder / name
         text = path.read_text(encoding="utf-8").replace("doc: eksempeldata", "doc: beredskabsplan")
         text = re.sub(r"(?m)^\s*(example|draft): true\n", "", text)
-        # The plan's template texts, written over in the municipality's own words.
+        # The plan's template texts, written over in the municipality's own words, and its sections written.
         text = text.replace("Skabelontekst: ", "Æbeltoft Kommunes egen tekst: ")
+        text = re.sub(r"(?m)^      to_write: .*\n", "", text)
+        for key, written in WRITTEN_SECTIONS.items():
+            text = text.replace(f"    {key}:\n", f"    {key}: {written}\n")
         path.write_text(text, encoding="utf-8")
     capsys.readouterr()
 

@@ -44,6 +44,9 @@ DELIBERATE = {
 }
 # The sentence the default data adds about the two other topics; a municipality without them drops it.
 HJOERRING_OTHER_TOPICS = re.compile(r" Beredskabet dækker også negativ\s+social kontrol.*?egen plan\.", re.S)
+# The same in the plan's summary: its list of the three topics, and its sentence about the two others.
+PLAN_ALL_TOPICS = re.compile(r"negativ\s+social\s+kontrol,\s+æresrelaterede\s+konflikter\s+og\s+ekstremisme")
+PLAN_OTHER_TOPICS = re.compile(r" Sager\s+om\s+fx\s+negativ\s+social\s+kontrol.*?i\s+kommunen\.", re.S)
 BINARY = {".png", ".ico", ".woff", ".woff2", ".jpg", ".jpeg", ".gif", ".webp"}
 
 
@@ -146,6 +149,9 @@ def extremism_only(tmp_path_factory) -> tuple[object, Path]:
     path = folder / "municipality.yml"
     text = path.read_text(encoding="utf-8").replace("topics: [extremism, social_control, honour]", "topics: [extremism]")
     path.write_text(HJOERRING_OTHER_TOPICS.sub("", text), encoding="utf-8")
+    path = folder / "plan.yml"  # the plan's summary, as such a municipality writes it
+    text = path.read_text(encoding="utf-8")
+    path.write_text(PLAN_OTHER_TOPICS.sub("", PLAN_ALL_TOPICS.sub("ekstremisme", text)), encoding="utf-8")
     out = folder.parent / "site"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("INFOHUS_TODAY", TODAY)

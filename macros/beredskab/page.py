@@ -11,7 +11,7 @@ from .view import INTERNAL, PUBLIC, PlanView, plan_view
 from ..common.dates import date_text
 from ..common.paths import PLAN_FOLDER, PLAN_PDF
 from ..common.render import render
-from ..common.text import file_size
+from ..common.text import file_size, genitive
 from ..model.dataset import DataSet
 
 
@@ -44,7 +44,7 @@ def chapters(view: PlanView) -> list[tuple[str, str]]:
 
 def document(view: PlanView, *, for_pdf: bool, links: dict[str, str] | None = None) -> str:
     """The edition as one HTML document: for the web (with `links`) or for the PDF (cover and contents)."""
-    subject = (f"{view.municipality}s beredskab efter {view.basis.title if view.basis else 'Barnets lov'}: "
+    subject = (f"{genitive(view.municipality)} beredskab efter {view.basis.title if view.basis else 'Barnets lov'}: "
                f"forebyggelse, opsporing og håndtering. {view.status}, version {view.version}.")
     return render("beredskab/document.html", view=view, chapters=chapters(view), pdf=for_pdf,
                   links=links or {}, subject=subject, updated=date_text(view.created))

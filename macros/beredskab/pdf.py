@@ -15,6 +15,7 @@ from ..common.faults import SystemFault
 
 BASE_URL = "file:///document/beredskab.html"  # virtual: the bytes never depend on the checkout path
 VARIANT = "pdf/ua-1"  # tagged, PDF 1.7, with the PDF/UA identification in its XMP
+SCOPES = {"row": "Row", "col": "Column", "rowgroup": "Row", "colgroup": "Column"}  # HTML scope -> PDF /Scope
 
 
 class _Collector(logging.Handler):
@@ -54,7 +55,11 @@ def render_pdf(html: str, target: Path) -> int:
                 return super().fetch(url, headers)
             raise FatalURLFetchingError(f"beredskabet henviser til en fil eller adresse, som ikke må indlejres: {url}")
 
-    def describe_links(document, pdf) -> None:
+    def finish(document, pdf) -> None:
+        describe_links(document)
+        scope_headers(document)
+
+    def describe_links(document) -> None:
         """Give every link annotation its link text as /Contents (PDF/UA 7.18.5), not the bare target."""
         for page in document.pages:
             for link_type, target, _rect, box in page.links:
@@ -67,6 +72,15 @@ def render_pdf(html: str, target: Path) -> int:
                     text = f"{text} ({shown})" if text else shown
                 annotation["Contents"] = pydyf.String(text or target)
 
+    def scope_headers(document) -> None:
+        """Give every table header cell the /Scope of its HTML `scope` (PDF/UA 7.5): WeasyPrint 70 tags a <th>
+        as /TH and links the data cells to it, but writes no /Scope, so a checker cannot tell row from column."""
+        for page in document.pages:
+            for box in _descendants(page._page_box):
+                mark = getattr(box, "mark", None)
+                if box.element is not None and box.element_tag == "th" and mark is not None and "A" in mark:
+                    mark["A"]["Scope"] = "/" + SCOPES.get(box.element.attrib.get("scope", "col"), "Column")
+
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
@@ -75,7 +89,7 @@ def render_pdf(html: str, target: Path) -> int:
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=Fetcher()).render(**options)
         if collector.messages:
             raise _problems(collector.messages)
-        pdf = document.write_pdf(finisher=describe_links, **options)
+        pdf = document.write_pdf(finisher=finish, **options)
     except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint 70: catch it by name
         raise SystemFault(f"Beredskabets PDF kunne ikke laves: {exc}") from None
     finally:
@@ -84,6 +98,13 @@ def render_pdf(html: str, target: Path) -> int:
         raise _problems(collector.messages)
     target.write_bytes(pdf)
     return len(document.pages)
+
+
+def _descendants(box):
+    """`box` and every box inside it."""
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
 
 
 def _problems(messages: list[str]) -> SystemFault:

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..common.dates import date_text
-from ..common.text import and_join
+from ..common.text import and_join, genitive
 from ..model.contacts import Contact, Phone
 from ..model.dataset import DataSet
 from ..model.escalation import EscalationPath, Outcome, Question
+from ..model.plan import SECTIONS, ToWrite
 from ..model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, TOPIC_NAMES, readable_on_white
 from ..model.problems import DataError, Problem
 from ..model.warning_signs import KIND_NAMES
@@ -126,6 +127,16 @@ class Communication:
     title: str
     first_inform: tuple[Person, ...]
     rules: tuple[str, ...]
+    example: bool                    # written from example data: a draft shows it in the example box
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section a council expects: its heading and content, or why it is still to be written."""
+
+    heading: str
+    content: object                  # a text, a tuple of texts, of Roles or of RelatedPlans; None while to_write
+    to_write: str | None
 
 
 @dataclass(frozen=True)
@@ -166,6 +177,7 @@ class PlanView:
     handling: str
     communication_text: str | None
     policies: tuple[str, ...]
+    sections: dict[str, Section]     # key (as in plan.yml) -> Section; a section the data lacks is absent
     levels: tuple[LevelView, ...]
     terms: tuple[Term, ...]
     caveat: str
@@ -183,6 +195,7 @@ class PlanView:
     members: tuple[Person, ...]
     meetings_team: str
     meetings_steering: str
+    meetings_example: bool           # not decided yet: shown in the example box
     laws: tuple[Law, ...]
     basis: Law | None                # Barnets lov § 15, stk. 3 itself, when the data has it
     communication: tuple[Communication, ...]
@@ -253,7 +266,7 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
     if not local:
         problems.append(Problem(str(ds.data_dir / "contacts.yml"), 1, "contacts",
                                 f"beredskabets offentlige udgave skal vise kommunens egen indgang, men ingen af "
-                                f"{m.name}s kontakter er offentlige. Giv en funktionskontakt visibility: public."))
+                                f"{genitive(m.name)} kontakter er offentlige. Giv en funktionskontakt visibility: public."))
     if problems:
         raise DataError(problems)
 
@@ -270,8 +283,10 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
         (p for p in ds.paths.values() if shown(p)), key=lambda p: p.audience != "staff"))
     signs = []
     for topic in m.topics:
+        # Signs and factors are knowledge, not people: the public edition shows all of them (their
+        # visibility decides only the citizen page).
         kinds = tuple((name, tuple(s.text for s in ds.warning_signs.values()
-                                   if s.topic == topic and s.kind == kind and visible(s)))
+                                   if s.topic == topic and s.kind == kind))
                       for kind, name in KIND_NAMES.items())
         kinds = tuple(k for k in kinds if k[1])
         if kinds:
@@ -282,6 +297,7 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
     # Adopted only when the data says it really was (not example data, not a draft) and the day has come.
     adopted = not gov.example and not gov.draft and gov.adopted_on <= ds.today
     coordinator = ds.contact(m.coordinator)
+    example_docs = {sid for sid, s in ds.sources.items() if s.example}
     members = [c for c in ds.shown_contacts() if "infohus_member" in c.roles]
     return PlanView(
         edition=edition, municipality=m.name, team=m.team, title=title_for(m.topics),
@@ -292,9 +308,14 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
         created=ds.content_date(), purpose=ds.plan.purpose, goals=ds.plan.goals, prevention=ds.plan.prevention,
         detection=ds.plan.detection, handling=ds.plan.handling, communication_text=ds.plan.communication,
         policies=ds.plan.policies,
+        sections={key: Section(SECTIONS[key], None if isinstance(value, ToWrite) else value,
+                               value.reason if isinstance(value, ToWrite) else None)
+                  for key, value in ds.plan.sections.items()},
         levels=tuple(LevelView(lid, lvl.name, lvl.target, lvl.aim, lvl.urgency, lvl.examples)
                      for lid, lvl in ds.levels.items() if visible(lvl)),
-        terms=tuple(Term(d.term, d.expansion, d.definition) for d in ds.glossary() if certain(d)),
+        # Every term used is defined (visibility aside: a term is knowledge); one the sources could not confirm
+        # is not printed.
+        terms=tuple(Term(d.term, d.expansion, d.definition) for d in ds.glossary() if not d.unconfirmed),
         caveat=ds.caveat, signs=tuple(signs), paths=paths,
         emergency=person(national["emergency"]), police=person(national["police"]),
         helplines=tuple(person(c) for c in ds.helplines() if c.public and c.public_phones),
@@ -303,9 +324,10 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
         organisations=tuple(o.label for o in m.organisations if o.member),
         partners=tuple(o.label for o in m.organisations if not o.member),
         coordinator=person(coordinator), members=tuple(person(c) for c in members),
-        meetings_team=m.meetings_team, meetings_steering=m.meetings_steering, laws=laws,
+        meetings_team=m.meetings_team, meetings_steering=m.meetings_steering, meetings_example=m.meetings_example,
+        laws=laws,
         basis=next((law for law in laws if law.id == BASIS), None),
-        communication=tuple(Communication(r.title, people(r.first_inform), r.rules)
+        communication=tuple(Communication(r.title, people(r.first_inform), r.rules, r.source.doc in example_docs)
                             for r in sorted(ds.communication.values(), key=lambda r: r.audience != "internal")
                             if visible(r)),
         adopted_by=gov.adopted_by, adopted_on=date_text(gov.adopted_on),
@@ -325,12 +347,14 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
 def _sources(ds: DataSet, visible) -> list:
     """The documents the edition's own records cite; in the public edition only the public documents."""
     m = ds.municipality
-    covered = filter(ds.covers, (*ds.paths.values(), *ds.legal.values(), *ds.definitions.values()))
+    covered = filter(ds.covers, (*ds.paths.values(), *ds.legal.values()))
     signs = (s for s in ds.warning_signs.values() if m.covers(s.topic))
-    records = [ds.plan, m, *filter(visible, (*covered, *ds.levels.values(), *ds.communication.values(),
-                                             *ds.shown_contacts(), *signs))]
+    # Every edition shows every sign and term (see plan_view), so their sources are cited in every edition.
+    records = [ds.plan, m, *signs, *(d for d in ds.glossary() if not d.unconfirmed),
+               *filter(visible, (*covered, *ds.levels.values(), *ds.communication.values(), *ds.shown_contacts()))]
     cited = {r.source.doc for r in records}
-    return [s for sid, s in ds.sources.items() if sid in cited and visible(s)]
+    # An example source ("Opdigtede eksempeldata") is not a document the plan is written from.
+    return [s for sid, s in ds.sources.items() if sid in cited and visible(s) and not s.example]
 
 
 def _path(path: EscalationPath, ds: DataSet, people, visible, certain) -> PathView:

@@ -20,6 +20,7 @@ from jinja2 import (BaseLoader, ChoiceLoader, DictLoader, Environment, FileSyste
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .paths import OVERRIDES
+from .text import full_stop, genitive
 
 _SETTINGS = dict(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                  keep_trailing_newline=True)
@@ -28,7 +29,13 @@ _SETTINGS = dict(autoescape=True, undefined=StrictUndefined, trim_blocks=True, l
 @cache
 def environment() -> Environment:
     """The shared environment over `overrides/` (partials, citizen page, card templates)."""
-    return Environment(loader=FileSystemLoader(str(OVERRIDES)), **_SETTINGS)
+    return _with_filters(Environment(loader=FileSystemLoader(str(OVERRIDES)), **_SETTINGS))
+
+
+def _with_filters(env: Environment) -> Environment:
+    """`env` with the Danish text filters every template may use: `genitive` and `full_stop`."""
+    env.filters.update(genitive=genitive, full_stop=full_stop)
+    return env
 
 
 # Objects a template of the municipality must never get hold of: a path can write files, an environment,
@@ -54,7 +61,7 @@ def off_limits(value) -> bool:
 def _with_own(own: tuple[tuple[str, str], ...]) -> Environment:
     """The sandboxed environment in which the municipality's partials (name, text) come before `overrides/`."""
     mine = DictLoader({f"partials/{name}": text for name, text in own})
-    return Sandbox(loader=ChoiceLoader([mine, FileSystemLoader(str(OVERRIDES))]), **_SETTINGS)
+    return _with_filters(Sandbox(loader=ChoiceLoader([mine, FileSystemLoader(str(OVERRIDES))]), **_SETTINGS))
 
 
 def render(template: str, *, own_partials: Mapping[str, str] | None = None, **context) -> str:

@@ -42,3 +42,15 @@ def and_join(words) -> str:
     """"a, b og c": a Danish list in running text."""
     words = list(words)
     return ", ".join(words[:-1]) + " og " + words[-1] if len(words) > 1 else "".join(words)
+
+
+def genitive(name: str) -> str:
+    """The Danish possessive of a name: "Hjørring Kommunes", "Infohus Halsnæs'" (a name ending in s, x or z)."""
+    name = name.rstrip()
+    return name + ("'" if name[-1:].lower() in ("s", "x", "z") else "s")
+
+
+def full_stop(text: str) -> str:
+    """`text` as a sentence: a full stop added unless it already ends with one (or ?, ! or :)."""
+    text = text.rstrip()
+    return text if re.search(r"[.!?:…][)»”]?$", text) else text + "."

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from icalendar import Calendar, Event, vText
 
+from ..common.text import genitive
 from ..model.dataset import DataSet
 from ..model.due import due_items
 
@@ -28,7 +29,7 @@ def calendar(ds: DataSet) -> bytes:
     # icalendar escapes a known text property by itself, an X- property only as vText: else a line break in
     # the team's name would end the line (a bare CR) or fail the build (an LF).
     cal.add("x-wr-calname", vText(f"{m.team}: frister"))
-    cal.add("x-wr-caldesc", vText(f"Kontakter, der skal bekræftes, og revisionen af {m.name}s beredskab."))
+    cal.add("x-wr-caldesc", vText(f"Kontakter, der skal bekræftes, og revisionen af {genitive(m.name)} beredskab."))
     for item in due_items(ds):
         event = Event()
         event.add("uid", item.uid)

@@ -23,7 +23,7 @@ from ..common.dates import date_text
 from ..common.faults import SystemFault
 from ..common.render import OwnPartialError
 from ..common.paths import MKDOCS_YML, default_data_dir
-from ..common.text import and_join
+from ..common.text import and_join, genitive
 from ..model.dataformat import WrongFormat
 from ..model.dataset import DataSet, load_dataset, national_dir_for
 from ..model.municipality import TOPIC_NAMES, text_colour
@@ -175,7 +175,7 @@ def configure(conf, ds: DataSet) -> None:
     if not conf.get("site_url"):  # `mkdocs serve` sets its own address
         conf["site_url"] = printable_url(m.url_intranet)
     covered = and_join(TOPIC_NAMES[t] for t in m.topics)
-    conf["site_description"] = escape(f"{m.team}: {m.name}s beredskab mod {covered}")
+    conf["site_description"] = escape(f"{m.team}: {genitive(m.name)} beredskab mod {covered}")
     conf["mdx_configs"].setdefault("abbr", {})["glossary"] = ds.abbreviations()
     if m.logo:
         conf["theme"]["logo"] = f"{BRAND_FOLDER}/{m.logo.name}"

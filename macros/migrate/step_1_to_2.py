@@ -25,6 +25,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..common.paths import SCHEMA_DIR
 from ..model.loader import format_path
+from ..model.plan import SECTIONS
 from ..scaffold.create import template_text
 from .report import Report
 from .yamlfile import Folder, YamlFile, insert_after, insert_before, quoted
@@ -119,8 +120,19 @@ def _editable(folder: Folder, kind: str, report: Report, what: str) -> YamlFile 
 # -- plan.yml ---------------------------------------------------------------------------------------------
 
 def plan(folder: Folder, report: Report) -> None:
-    """plan.yml from the scaffold's template, when the folder has none."""
+    """plan.yml from the scaffold's template, when the folder has none; the sections a plan of an older infohus
+    lacks are reported as to be written."""
     if folder.exists("plan"):
+        file = folder.get("plan")
+        text = file.data.get("plan") if isinstance(file.data, CommentedMap) else None
+        if isinstance(text, CommentedMap):
+            sections = text.get("sections") if isinstance(text.get("sections"), CommentedMap) else {}
+            at = ("plan", "sections") if "sections" in text else ("plan",)
+            for key, heading in SECTIONS.items():
+                if key not in sections:
+                    report.to_write(file.name, at, f"{format_path(('plan', 'sections', key))}: afsnittet »{heading}« "
+                                                   "mangler; skriv det (se plan.schema.json), eller skriv "
+                                                   f"{key}: {{to_write: hvorfor det mangler}}.")
         return
     m = _municipality(folder)
     name = m.get("name") if m is not None else None
@@ -141,6 +153,12 @@ def plan(folder: Folder, report: Report) -> None:
     described = _plan_fields()
     for key, value in text.items():
         if key == "source":
+            continue
+        if key == "sections":  # each section the template leaves to write says why in its to_write line
+            for section, spec in value.items():
+                at = ("plan", "sections", section, "to_write")
+                report.to_write(file.name, at, f"{format_path(at)}: afsnittet »{SECTIONS[section]}« skal skrives: "
+                                               f"{spec['to_write'].rstrip('.')}.")
             continue
         for at in [("plan", key, i) for i in range(len(value))] if isinstance(value, list) else [("plan", key)]:
             report.to_write(file.name, at, f"{format_path(at)}: {described.get(key, 'skriv teksten')} Erstat "

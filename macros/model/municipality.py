@@ -63,6 +63,7 @@ class Municipality:
     coordinator: str
     meetings_team: str
     meetings_steering: str
+    meetings_example: bool           # the meetings are not decided yet: the texts are an example
     url_intranet: str
     url_public: str
     url_beredskab: str
@@ -94,6 +95,7 @@ def build(raw: dict, origin: Origin) -> Municipality:
         id=raw["id"], name=raw["name"], team=raw["team"], anchoring=raw["anchoring"],
         description=raw.get("description"), organisations=orgs, coordinator=raw["coordinator"],
         meetings_team=raw["meetings"]["team"], meetings_steering=raw["meetings"]["steering"],
+        meetings_example=raw["meetings"].get("example", False),
         url_intranet=urls["intranet"], url_public=urls["public"], url_beredskab=urls["beredskab"],
         url_accessibility=urls["accessibility"], url_staff_page=urls.get("staff_page"), topics=tuple(raw["topics"]),
         covered_elsewhere=dict(raw.get("covered_elsewhere", {})),
@@ -165,6 +167,10 @@ def check(m: Municipality, today: date, strict: bool) -> list[Problem]:
         problems.append(o.problem(("governance", "next_revision"),
                         f"beredskabet skal revideres senest {gov.next_revision} (om {days_left} dage). "
                         "Planlæg revisionen nu.", "warning"))
+    if m.meetings_example:
+        problems.append(o.problem(("meetings", "example"),
+                        "møderne er et eksempel, ikke besluttet endnu. Skriv, hvor ofte teamet og ledelsen mødes, "
+                        "og slet \"example: true\" under meetings før udgivelse.", "error" if strict else "warning"))
     if gov.example:
         problems.append(o.problem(("governance", "example"),
                         "vedtagelsen er et eksempel. Skriv den rigtige vedtagelse, og slet "

@@ -7,6 +7,29 @@ from dataclasses import dataclass
 from .record import Origin, Source
 
 KIND = "plan"
+# The sections a council expects in a beredskab, in reading order, with their Danish headings.
+SECTIONS = {"summary": "Resumé", "target_groups": "Målgrupper", "roles": "Roller og ansvar",
+            "competence": "Kompetenceudvikling", "follow_up": "Opfølgning og afrapportering",
+            "related_plans": "Relaterede planer", "partners": "Samarbejdspartnere"}
+
+
+@dataclass(frozen=True)
+class Role:
+    who: str
+    does: str
+
+
+@dataclass(frozen=True)
+class RelatedPlan:
+    title: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class ToWrite:
+    """A section the municipality's sources say nothing about yet: why, until it is written."""
+
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -20,6 +43,8 @@ class Plan:
     handling: str
     communication: str | None
     policies: tuple[str, ...]
+    # section key -> its content (text, tuple of texts, Roles or RelatedPlans) or ToWrite; a missing key is absent
+    sections: dict
     source: Source
     origin: Origin
 
@@ -27,4 +52,35 @@ class Plan:
 def build(raw: dict, origin: Origin) -> Plan:
     """A Plan from a schema-valid mapping (the inner `plan:` object)."""
     return Plan(raw["purpose"], tuple(raw["goals"]), raw["prevention"], raw["detection"], raw["handling"],
-                raw.get("communication"), tuple(raw.get("policies", ())), Source.of(raw["source"]), origin)
+                raw.get("communication"), tuple(raw.get("policies", ())),
+                {key: _section(key, value) for key, value in raw.get("sections", {}).items()},
+                Source.of(raw["source"]), origin)
+
+
+def _section(key: str, value):
+    if isinstance(value, dict):
+        return ToWrite(value["to_write"])
+    if key == "roles":
+        return tuple(Role(r["who"], r["does"]) for r in value)
+    if key == "related_plans":
+        return tuple(RelatedPlan(r["title"], r.get("url")) for r in value)
+    return tuple(value) if isinstance(value, list) else value
+
+
+def check(the_plan: Plan, strict: bool) -> list:
+    """A section a council expects that is missing or still to be written: a warning, an error under --strict."""
+    out = []
+    severity = "error" if strict else "warning"
+    for key, heading in SECTIONS.items():
+        value = the_plan.sections.get(key)
+        if value is None:
+            at = ("sections",) if "sections" in the_plan.origin.doc.data.get("plan", {}) else ()
+            out.append(the_plan.origin.problem(at, f"afsnittet »{heading}« mangler. En kommunalbestyrelse forventer "
+                                               f"det i beredskabet: skriv det under sections: {key}:, eller skriv "
+                                               f"{key}: {{to_write: hvorfor det mangler}}, indtil det er skrevet.",
+                                               severity))
+        elif isinstance(value, ToWrite):
+            out.append(the_plan.origin.problem(("sections", key, "to_write"),
+                                               f"afsnittet »{heading}« er ikke skrevet endnu: {value.reason.rstrip('.')}. "
+                                               "Skriv afsnittet i stedet for to_write-linjen.", severity))
+    return out

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ..common.paths import NATIONAL_DIR
 from ..common.templates import filled, templates
 from . import contacts, escalation, forms, legal, municipality
+from . import plan as plan_text
 from .loader import format_path, parse
 from .problems import Problem, unknown_id
 from .record import Origin
@@ -44,6 +45,8 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
         out.extend(municipality.check(m, ds.today, strict))
         ref(m.origin, ("coordinator",), m.coordinator, "contacts", ds.contacts, "contacts.yml")
         ref(m.origin, ("governance", "owner"), m.governance.owner, "contacts", ds.contacts, "contacts.yml")
+    if ds.plan:
+        out.extend(plan_text.check(ds.plan, strict))
 
     for contact in ds.contacts.values():
         # A national contact is kept fresh by infohus itself (the national rule below), not by the coordinator.
@@ -72,6 +75,7 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
     if m:
         out.extend(_template_content(ds, c, strict))
         out.extend(_other_municipalities(ds, c))
+        out.extend(_placeholder_text(ds, c, strict))
         out.extend(_public_signs(ds, c))
     if m:  # which facts are shown depends on the topics in municipality.yml
         out.extend(_certainty(ds))
@@ -256,7 +260,7 @@ def _template_plan(c: Collector, template, severity: str) -> list[Problem]:
         return []
     out = []
     for key, text in template.items():
-        if key == "source" or key not in plan:
+        if key in ("source", "sections") or key not in plan:  # a section still to write has its own warning
             continue
         items = plan[key] if isinstance(plan[key], list) and isinstance(text, list) else [plan[key]]
         wanted = text if isinstance(text, list) else [text]
@@ -416,4 +420,61 @@ def _certainty(ds: DataSet) -> list[Problem]:
             out.append(record.origin.problem(("verified", "on"), f"den nationale oplysning blev sidst tjekket "
                                              f"{record.verified.on} ({age} dage siden; grænsen er {limit} dage). "
                                              "Opdatér infohus, så de nationale oplysninger er nye.", "warning"))
+    return out
+
+
+# Words with which a text says of itself that it is not the municipality's own yet.
+PLACEHOLDER = re.compile(r"\(eksempel\b|\beksempel:|\b(?:fastlægges|besluttes|aftales) lokalt\b|\bskal erstattes\b",
+                         re.IGNORECASE)
+
+
+STRAIGHT_QUOTES = re.compile(r'"([^"\n]{1,80})"')
+
+
+def _placeholder_text(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
+    """Free text in the municipality's own files that calls itself an example or says it is still to be
+    decided ("(eksempel – fastlægges lokalt)"): it would print as plan text. A warning, an error under
+    --strict. A record marked `example: true`, or citing an example source, is already reported as an
+    example and shown in the draft's example box, so its text may say so. Straight quotes ("Nej") are a warning:
+    the documents quote with »…«."""
+    example_sources = {sid for sid, s in ds.sources.items() if s.example}
+
+    def marked(value) -> bool:
+        source = value.get("source") if isinstance(value, dict) else None
+        return isinstance(value, dict) and (value.get("example") is True or
+                                            (isinstance(source, dict) and source.get("doc") in example_sources))
+
+    def texts(value, path: tuple):
+        if marked(value):
+            return
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from texts(item, (*path, i))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in NOT_PROSE or not path:
+                    yield from texts(item, (*path, key))
+        elif isinstance(value, str):
+            yield path, value
+
+    out = []
+    for (scope, kind), doc in c.docs.items():
+        if scope != "municipality" or kind == "sources" or not isinstance(doc.data, (dict, list)):
+            continue
+        for path, text in texts(doc.data, ()):
+            quoted = STRAIGHT_QUOTES.search(text)
+            if quoted:
+                out.append(Problem(doc.display, doc.line(path), format_path(path),
+                                   f"teksten bruger lige anførselstegn ({quoted[0]}), men beredskabet bruger »…«. "
+                                   f"Skriv »{quoted[1]}«.", "warning"))
+            found = PLACEHOLDER.search(text)
+            if found:
+                where = ("under meetings" if "meetings" in path else "på posten"
+                         if path[:1] in (("paths",), ("cards",), ("contacts",)) else None)
+                hint = (f" Er det ikke besluttet endnu, så slet ordene og sæt example: true {where}; så viser "
+                        "udkastet teksten i en eksempelboks." if where else "")
+                out.append(Problem(doc.display, doc.line(path), format_path(path),
+                                   f"teksten kalder sig selv en pladsholder (»{found[0].strip('(')}«), og den ville "
+                                   f"stå i beredskabet som kommunens tekst. Skriv, hvad kommunen har besluttet.{hint}",
+                                   "error" if strict else "warning"))
     return out
