@@ -75,13 +75,30 @@ def test_a_360_px_screenshot_has_no_horizontal_scroll(browser, site, tmp_path):
 def test_every_contents_link_leads_to_its_chapter(browser, site):
     page = web.new_page(browser)
     page.goto(site + WEB)
-    links = page.locator(".ih-doc__toc a")
+    links = page.locator(".ih-doc__toc > ol > li > a")
     assert links.count() >= 10
     for i in range(links.count()):
         link = links.nth(i)
         target = link.get_attribute("href")
         assert target.startswith("#")
         assert page.locator(f"h2{target}").inner_text() == link.inner_text()
+    # Each chapter's numbered sections are listed under it, k.1, k.2, … in reading order, and lead to their
+    # heading: every h3 of the chapter is listed, so the headings' CSS counter gives the same numbers.
+    chapters = page.locator(".ih-doc__toc > ol > li")
+    listed = 0
+    for k in range(chapters.count()):
+        entry = chapters.nth(k)
+        chapter_id = entry.locator("> a").get_attribute("href")
+        sections = entry.locator("ol a")
+        headings = page.locator(f"section[aria-labelledby='{chapter_id[1:]}'] h3")
+        assert sections.count() == headings.count()
+        for i in range(sections.count()):
+            number, _, heading = sections.nth(i).inner_text().partition(" ")
+            assert number == f"{k + 1}.{i + 1}"
+            assert sections.nth(i).get_attribute("href") == "#" + headings.nth(i).get_attribute("id")
+            assert headings.nth(i).inner_text() == heading
+        listed += sections.count()
+    assert listed > chapters.count()
     page.context.close()
 
 
@@ -124,7 +141,11 @@ def test_the_web_edition_shows_what_the_pdf_shows(built_sites, municipality):
     out = built_sites[municipality]
     html = (out / "public" / "beredskab" / "index.html").read_text(encoding="utf-8")
     headings = re.findall(r'<h2 id="([^"]+)">([^<]+)</h2>', html)
-    toc = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(out / "public" / "beredskab.pdf"), "-"],
-                         capture_output=True, text=True, check=True).stdout
-    pdf_titles = re.findall(r"^\d+ (\S.*?)\s{2,}\d+\s*$", toc, re.M)
+    # The contents may run over to page 3; chapter entries are "N Title", sections "N.M Title".
+    first = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(out / "public" / "beredskab.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    start = int(re.search(r"^1 \S.*?\s{2,}(\d+)\s*$", first, re.M)[1])
+    toc = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", str(start - 1), str(out / "public" / "beredskab.pdf"),
+                          "-"], capture_output=True, text=True, check=True).stdout
+    pdf_titles = re.findall(r"^\s*(\d+ \S.*?)\s{2,}\d+\s*$", toc, re.M)
     assert [title for cid, title in headings if cid != "ih-toc"] == pdf_titles

@@ -3,8 +3,11 @@ OUT/intranet. Every value comes from a `PlanView`, never from the data set.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from markupsafe import Markup
 
 from . import pdf
 from .view import INTERNAL, PUBLIC, PlanView, plan_view
@@ -46,8 +49,22 @@ def document(view: PlanView, *, for_pdf: bool, links: dict[str, str] | None = No
     """The edition as one HTML document: for the web (with `links`) or for the PDF (cover and contents)."""
     subject = (f"{genitive(view.municipality)} beredskab efter {view.basis.title if view.basis else 'Barnets lov'}: "
                f"forebyggelse, opsporing og håndtering. {view.status}, version {view.version}.")
-    return render("beredskab/document.html", view=view, chapters=chapters(view), pdf=for_pdf,
-                  links=links or {}, subject=subject, updated=date_text(view.created))
+    context = dict(view=view, chapters=chapters(view), pdf=for_pdf, links=links or {}, subject=subject,
+                   updated=date_text(view.created))
+    # Twice: the first pass finds each chapter's sections (its h3 headings), the second lists them in the contents.
+    first = render("beredskab/document.html", sections={}, **context)
+    return render("beredskab/document.html", sections=_sections(first), **context)
+
+
+_CHAPTER = re.compile(r'<section class="ih-doc__chapter" aria-labelledby="([^"]+)">(.*?)</section>', re.S)
+_SECTION = re.compile(r'<h3 id="([^"]+)">(.*?)</h3>', re.S)
+
+
+def _sections(html: str) -> dict[str, list[tuple[str, Markup]]]:
+    """Chapter id -> its sections as (anchor, heading) in reading order, from a render of our own template (the
+    heading is already escaped there, so it stays Markup)."""
+    return {chapter: [(anchor, Markup(heading.strip())) for anchor, heading in _SECTION.findall(body)]
+            for chapter, body in _CHAPTER.findall(html)}
 
 
 def build_public_edition(ds: DataSet, public_dir: Path) -> Published:

@@ -51,6 +51,7 @@ class Person:
 class Answer:
     label: str
     follows: str
+    target: str                      # the anchor of the step it leads to, for a link (and a page number in the PDF)
 
 
 @dataclass(frozen=True)
@@ -367,11 +368,18 @@ def _path(path: EscalationPath, ds: DataSet, people, visible, certain) -> PathVi
     questions = [s for s in ordered if isinstance(s, Question)]
     number = {q.id: i for i, q in enumerate(questions, 1)}
 
+    outcomes = {s.id: i for i, s in enumerate((s for s in ordered if isinstance(s, Outcome)), 1)}
+
     def follows(step_id: str) -> str:
         step = path.step(step_id)
         return step.title if isinstance(step, Outcome) else f"se spørgsmål {number[step_id]}"
 
-    steps = tuple(Step(number[q.id], q.text, q.help, tuple(Answer(a.label, follows(a.next)) for a in q.answers))
+    def target(step_id: str) -> str:
+        """The anchor the template gives the step: a question's list item, an outcome's heading."""
+        return f"vej-{path.id}-{outcomes[step_id]}" if step_id in outcomes else f"vej-{path.id}-spm-{number[step_id]}"
+
+    steps = tuple(Step(number[q.id], q.text, q.help,
+                       tuple(Answer(a.label, follows(a.next), target(a.next)) for a in q.answers))
                   for q in questions)
     results = []
     for outcome in (s for s in ordered if isinstance(s, Outcome)):
