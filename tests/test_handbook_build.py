@@ -15,7 +15,8 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from conftest import DEFAULT_DATA, MUNICIPALITIES, ROOT, TODAY
-from macros.handbook import flowchart, vcard
+from macros.handbook import vcard
+from macros.model import flowchart
 from macros.handbook.site import build_handbook
 from macros.model.dataset import load_dataset
 from macros.handbook.theme import TOGGLES, _BaseWithoutCheckboxAutocomplete

@@ -159,3 +159,30 @@ def test_a_section_still_to_write_is_refused_under_strict(tmp_path, check):
                              "skrevet endnu: Strategien siger ikke, hvem der følger op på beredskabet, eller hvordan "
                              "byrådet orienteres. Skriv afsnittet i stedet for to_write-linjen.")
                for line in error_lines(out)), out
+
+
+@pytest.mark.parametrize("name", list(MUNICIPALITIES))
+def test_each_decision_path_is_a_tagged_figure_in_the_pdf_and_a_linked_diagram_on_the_web(name, built_sites):
+    import pikepdf
+
+    out = built_sites[name]
+    ds, _ = load_dataset(MUNICIPALITIES[name])
+    paths = plan_view(ds, PUBLIC).paths
+    with pikepdf.open(out / "public" / "beredskab.pdf") as pdf:
+        def walk(node):
+            kids = node.get("/K")
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    yield kid
+                    yield from walk(kid)
+        alts = [str(e.get("/Alt")) for e in walk(pdf.Root.StructTreeRoot) if e.get("/S") == "/Figure"]
+    for path in paths:
+        assert any(alt.startswith(f"Diagram over vejen »{path.title}«: {len(path.steps)} spørgsmål og "
+                                  f"{len(path.results)} udfald.") for alt in alts), (path.title, alts)
+    soup = BeautifulSoup((out / "public" / "beredskab" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    figures = soup.select("figure.ih-doc__flow")
+    assert len(figures) == len(paths)
+    for figure, path in zip(figures, paths):
+        links = [a["href"] for a in figure.select("svg a")]
+        assert len(links) == len(path.diagram.boxes)
+        assert all(soup.find(id=href[1:]) for href in links), links

@@ -18,6 +18,7 @@ from ..common.dates import date_text
 from ..common.text import and_join, genitive
 from ..model.contacts import Contact, Phone
 from ..model.dataset import DataSet
+from ..model import flowchart
 from ..model.escalation import EscalationPath, Outcome, Question
 from ..model.plan import SECTIONS, ToWrite
 from ..model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, TOPIC_NAMES, readable_on_white
@@ -86,6 +87,8 @@ class PathView:
     intro: str | None
     steps: tuple[Step, ...]
     results: tuple[Result, ...]
+    diagram: flowchart.Diagram       # the same diagram the handbook draws, as a figure
+    anchors: dict[str, str]          # step id -> its anchor in this document (a diagram box links to it)
 
 
 @dataclass(frozen=True)
@@ -390,5 +393,6 @@ def _path(path: EscalationPath, ds: DataSet, people, visible, certain) -> PathVi
         results.append(Result(outcome.title, level.name if level else None, urgency,
                               outcome.actions, people(outcome.contacts),
                               tuple(rule.title for rule in rules if certain(rule)), outcome.note))
+    names = {lid: level.name for lid, level in ds.levels.items() if visible(level)}
     return PathView(path.id, path.title, AUDIENCES.get(path.audience, ""), path.example, path.intro, steps,
-                    tuple(results))
+                    tuple(results), flowchart.layout(path, names), {s.id: target(s.id) for s in ordered})

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from markupsafe import Markup, escape
 from mkdocs.utils import get_relative_url
 
-from . import flowchart, glossary, search_terms, vcard
+from . import glossary, search_terms, vcard
 from .calendar import FILE as CALENDAR
 from ..common.dates import date_text
 from ..common.paths import INTERNAL_PLAN_PDF
 from ..common.render import render
 from ..common.text import Abbreviator, and_join, danish_key
-from ..model import reference
+from ..model import flowchart, reference
 from ..model.contacts import Contact
 from ..model.dataset import DataSet
 from ..model.due import SOON_DAYS, due_items, soon

@@ -1,15 +1,15 @@
-"""A build-time diagram of a decision path: layered top to bottom, drawn as inline SVG (no mermaid, no CDN).
-
-Python computes the geometry; `overrides/partials/flowchart.html` draws it. Each step is a box in the
-row of its longest distance from the start, placed under its parents; the answers that lead to a step
-sit in a chip just above it, so a label never floats between two crossing lines.
+"""A decision path laid out as a diagram, layered top to bottom (no mermaid, no CDN): the geometry that the
+handbook (`overrides/partials/flowchart.html`, inline SVG) and the beredskab (`overrides/beredskab/flowchart.html`,
+a figure in the PDF) both draw. Each step is a box in the row of its longest distance from the start, placed
+under its parents; the answers that lead to a step sit in a chip just above it, so a label never floats between
+two crossing lines.
 """
 from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
 
-from ..model.escalation import EscalationPath, Outcome, Question
+from .escalation import EscalationPath, Outcome, Question
 
 BOX_WIDTH = 236
 BOX_PADDING = 12
