@@ -80,8 +80,9 @@ class _Builder(HTMLParser):
             self.current = node.parent
 
     def handle_data(self, data):
-        # As read: word joiners (which keep "08–22" on one line) are invisible, a no-break space is a space.
-        self.current.children.append(data.replace("\u2060", "").replace("\u00a0", " "))
+        # As read: word joiners (which keep "08–22" on one line) and soft hyphens (where a long word may wrap at
+        # large text) are invisible, a no-break space is a space.
+        self.current.children.append(data.replace("\u2060", "").replace("\u00ad", "").replace("\u00a0", " "))
 
 
 def parse(html: str) -> Node:
@@ -91,7 +92,8 @@ def parse(html: str) -> Node:
 
 
 def read(site: Path, name: str) -> str:
-    return (site / "public" / name).read_text(encoding="utf-8")
+    """The file's text; soft hyphens, invisible unless a long word wraps at them, left out."""
+    return (site / "public" / name).read_text(encoding="utf-8").replace("\u00ad", "")
 
 
 def is_tel(node: Node) -> bool:
@@ -443,7 +445,10 @@ def test_an_internal_112_stops_the_public_build_with_the_fix(data_copy, tmp_path
 
 def test_no_public_local_contact_stops_the_public_build(data_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("INFOHUS_TODAY", TODAY)
-    replace_in(data_copy / "contacts.yml", "    visibility: public\n", "    visibility: internal\n")
+    contacts = data_copy / "contacts.yml"
+    assert contacts.read_text(encoding="utf-8").count("    visibility: public\n") == 2, "Infohus and Børne- og Familieafdelingen"
+    contacts.write_text(contacts.read_text(encoding="utf-8").replace("    visibility: public\n", "    visibility: internal\n"),
+                        encoding="utf-8")
     ds, _ = load_dataset(data_copy)
     with pytest.raises(DataError, match="ingen lokal indgang"):
         build_public(ds, tmp_path / "public")
