@@ -13,6 +13,7 @@ from ..model.cards import Card
 from ..model.contacts import Contact
 from ..model.dataset import DataSet
 from ..model.escalation import Outcome, Question
+from ..model.municipality import AfterHoursRoute
 from ..common.dates import date_text
 from ..model.problems import DataError
 
@@ -77,6 +78,7 @@ class CardView:
     emergency: Contact
     police: Contact
     helplines: tuple[Contact, ...]  # the national helplines of the card's topics, each with a number
+    after_hours: tuple[AfterHoursRoute, ...]  # whom to call out of office hours for the card's topics
     url: str
     version: str
     owner: str
@@ -150,10 +152,21 @@ def card_view(ds: DataSet, card: Card, draft: bool) -> CardView:
         card=card, team=ds.municipality.team, outcome=outcome, decisions=decisions,
         contacts=tuple(ds.contact(c) for c in card.contacts if c not in always),
         emergency=emergency, police=police, helplines=helplines,
+        after_hours=_after_hours(ds, card_topics(ds, card)),
         url=urljoin(ds.municipality.url_intranet, card.page), version=latest.version,
         owner=ds.contact(gov.owner).name, valid_until=gov.next_revision, draft=draft,
         logo=ds.municipality.logo.name if ds.municipality.logo else None, municipality=ds.municipality.name,
     )
+
+
+def _after_hours(ds: DataSet, topics: tuple[str, ...]) -> tuple[AfterHoursRoute, ...]:
+    """The distinct out-of-hours routes of `topics`, in topic order (none in data the check refuses)."""
+    after = ds.municipality.after_hours
+    routes: list[AfterHoursRoute] = []
+    for topic in topics if after else ():
+        if after.for_topic(topic) not in routes:
+            routes.append(after.for_topic(topic))
+    return tuple(routes)
 
 
 def card_topics(ds: DataSet, card: Card) -> tuple[str, ...]:

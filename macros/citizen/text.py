@@ -31,6 +31,7 @@ STRINGS: dict[str, dict[str, str]] = {
                        "rådgivningslinjer og kommunens egen indgang.",
         "lead": "Er du bekymret for en anden – eller for dig selv – så kan du få råd og hjælp.",
         "exit": "Forlad siden hurtigt",
+        "exit_label": "Hurtig udgang",
         "exit_note": "Knappen »Forlad siden hurtigt« og Esc-tasten skifter straks til DR's vejrudsigt. "
                      "Vil du ikke have, at andre kan se, at du har været her, så brug et privat vindue, "
                      "eller slet din browserhistorik.",
@@ -110,6 +111,7 @@ STRINGS: dict[str, dict[str, str]] = {
                        "and the municipality's own contact point.",
         "lead": "If you are worried about someone else – or about yourself – you can get advice and help.",
         "exit": "Leave this page quickly",
+        "exit_label": "Quick exit",
         "exit_note": "The “Leave this page quickly” button and the Esc key switch at once to DR's weather "
                      "forecast. If you do not want others to see that you have been here, use a private "
                      "window or delete your browser history.",
