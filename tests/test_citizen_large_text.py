@@ -159,9 +159,10 @@ def test_axe_finds_no_violations_at_large_text(browser, site, lang, scale):
 
 def test_negative_control_the_checks_see_a_broken_word_a_spill_and_sideways_scroll(browser, tmp_path):
     (tmp_path / "index.html").write_text(
-        '<!doctype html><html lang="da"><head><meta charset="utf-8"><title>t</title></head><body style="margin:0">'
+        '<!doctype html><html lang="da"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+        '<title>t</title></head><body style="margin:0">'
         '<p style="width:120px;overflow-wrap:anywhere">Tilgængelighedserklæring</p>'
-        '<p style="width:120px">Børnetelefonrådgivningen</p></body></html>', encoding="utf-8")
+        '<p style="width:120px;font-size:2rem">Børnetelefonrådgivningen</p></body></html>', encoding="utf-8")
     with web.serve(tmp_path) as url:
         page = _open(browser, url, 200)
         assert page.evaluate(BROKEN_WORDS) == ["Tilgængelighedserklæring"]
