@@ -80,13 +80,14 @@ def assert_in_order(text: str, parts: list[str]) -> None:
 
 
 def make_fresh(folder: Path) -> Path:
-    """Turn a data copy releasable: no example people, adoption, paths or cards (all verified 2026-11-01), and
-    nothing written from the example source any more."""
+    """Turn a data copy releasable: no example people, adoption, paths or cards (all verified 2026-11-01), the
+    out-of-hours route confirmed, and nothing written from the example source any more."""
     for name in ("contacts.yml", "municipality.yml", "escalation.yml", "cards.yml"):
         path = folder / name
         text = path.read_text(encoding="utf-8")
         assert "    example: true\n" in text
         text = text.replace("    example: true\n", "").replace("doc: eksempeldata", "doc: hjoerring-handlingsplan-2018")
+        text = text.replace("    needs_confirmation: true\n", "")
         path.write_text(text, encoding="utf-8")
     return folder
 

@@ -171,7 +171,8 @@ def test_migrated_data_checks_clean_and_strict_refuses_exactly_what_the_report_a
 
 
 def write_own_texts(folder: Path, errors: list[str]) -> None:
-    """What the coordinator does after the report: each text it names, written in the municipality's own words."""
+    """What the coordinator does after the report: each text it names, written in the municipality's own words;
+    a route it asks to confirm, confirmed (its needs_confirmation line deleted)."""
     yaml = YAML()
     yaml.preserve_quotes, yaml.width = True, 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -184,7 +185,10 @@ def write_own_texts(folder: Path, errors: list[str]) -> None:
         for part in parts[:-1]:
             node = node[int(part) if part.isdigit() else part]
         last = int(parts[-1]) if parts[-1].isdigit() else parts[-1]
-        node[last] = f"Odsherred Kommunes egen tekst nr. {number + 1}."
+        if last == "needs_confirmation":
+            del node[last]
+        else:
+            node[last] = f"Odsherred Kommunes egen tekst nr. {number + 1}."
         with file.open("w", encoding="utf-8") as out:
             yaml.dump(data, out)
 
@@ -208,7 +212,8 @@ def test_the_release_before_the_beredskab_is_migrated_as_the_issue_describes(tmp
     assert undecided.count("havde ingen dato for, hvornår den sidst blev bekræftet") == 3
     assert "odsherred/escalation.yml:71: teksten nævner stadig det, udlaendingestyrelsen-indberetning" in undecided
     assert [line.split(": ", 2)[1] for line in report["Skal skrives af dig"]] == [
-        "plan.purpose", "plan.goals[0]", "plan.prevention", "plan.detection", "plan.handling", "plan.communication"]
+        "plan.purpose", "plan.goals[0]", "plan.prevention", "plan.detection", "plan.handling", "plan.communication",
+        "municipality.after_hours.needs_confirmation"]
 
     text = (folder / "escalation.yml").read_text(encoding="utf-8")
     assert "contacts: [ssp-konsulent, politi-kontakt]\n        legal: [underretningspligt]\n" in text

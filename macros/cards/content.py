@@ -44,8 +44,8 @@ class Release:
 
 def release(ds: DataSet) -> Release:
     """The cards are a draft while anything `infohus check --strict` refuses is in the data: an example
-    person, path or card, a contact not confirmed in time, an example adoption, a beredskab not yet adopted
-    or a passed revision date."""
+    person, path or card, a contact not confirmed in time, an example adoption, an out-of-hours route not
+    confirmed, a beredskab not yet adopted or a passed revision date."""
     review_days = ds.municipality.review_days
     gov = ds.municipality.governance
     reasons = []
@@ -59,6 +59,9 @@ def release(ds: DataSet) -> Release:
     reasons += [f"handlekortet »{c.title}« er et eksempel" for c in covered_cards(ds) if c.example]
     if gov.example:
         reasons.append("vedtagelsen af beredskabet er et eksempel")
+    after = ds.municipality.after_hours
+    reasons += [f"vejen uden for kontortid (»{r.text}«) er ikke bekræftet" for r in (after.routes() if after else ())
+                if r.needs_confirmation]
     if gov.draft:
         reasons.append("beredskabet er et udkast, som endnu ikke er vedtaget")
     if gov.next_revision < ds.today:
