@@ -126,6 +126,8 @@ def test_every_card_shows_its_numbers_steps_and_contacts_with_danish_letters_int
         text = pdf_text(folder / view.pdf_name)
         parts = [view.card.title, view.card.audience, view.emergency.phones[0].display,
                  view.police.phones[0].display, *(h.phones[0].display for h in view.helplines)]
+        assert view.after_hours, "every card says whom to call out of office hours"
+        parts += [f"{r.phone.display} {r.when[:1].upper()}{r.when[1:]}: {r.text}" for r in view.after_hours]
         parts += list(view.outcome.actions) if view.outcome else [d.text for d in view.decisions]
         assert_in_order(text, parts)
         for contact in view.contacts:
