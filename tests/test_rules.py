@@ -32,8 +32,10 @@ def test_default_data_passes_with_only_example_warnings(check):
     assert code == 0, out
     assert error_lines(out) == []
     assert warning_lines(out), "the default data uses example people and must say so"
-    # Besides the examples, only the national facts the sources could not confirm are warned about.
-    assert all("eksempel" in line or "ikke bekræftet i kilderne" in line for line in warning_lines(out))
+    # Besides the examples, only the national facts the sources could not confirm, and the out-of-hours route the
+    # municipality has not confirmed, are warned about.
+    assert all("eksempel" in line or "ikke bekræftet i kilderne" in line or "ikke bekræftet af kommunen" in line
+               for line in warning_lines(out))
     assert "Data er i orden: 0 fejl" in out
 
 

@@ -25,7 +25,6 @@ _NOTE_MM = 2.8                    # a note's margin and padding
 _ROW_MM = 1.5                     # a contact row's padding and rule
 _LOGO_MM = 3.0                    # a logo makes the brand line 6 mm instead of one 6 pt line
 _BAND_ROW_MM = 9.5                # a second row of helplines in the national band
-_AFTER_HOURS_MM = 3.6             # one out-of-hours line under the band (6.3 pt, fixed size)
 
 
 def first_size(view: CardView) -> int:
@@ -51,7 +50,6 @@ def _estimated_height(view: CardView, size: float) -> float:
     height += _LOGO_MM if view.logo else 0
     height += 0.8 + _lines(view.card.audience, _WIDTH_MM, 0.83 * em) * 0.83 * line + 2 + 11
     height += _BAND_ROW_MM * (len(view.band_rows) - 1)
-    height += _AFTER_HOURS_MM * len(view.after_hours)
     step_width = _WIDTH_MM - 1.9 * em               # steps are indented by their number
     if view.outcome:
         height += _HEADING_MM + 0.92 * line
