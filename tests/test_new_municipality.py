@@ -87,7 +87,7 @@ def test_new_prints_the_next_command_as_the_user_typed_it(tmp_path):
 
 def test_strict_refuses_template_content_left_as_infohus_new_wrote_it(tmp_path, capsys):
     """Filled in: municipality, sources, contacts, communication and plan (real people, the municipality's
-    own source, adopted). Untouched: escalation, forms and cards. --strict must refuse those three files;
+    own source, adopted, the out-of-hours route confirmed). Untouched: escalation, forms and cards. --strict must refuse those three files;
     without --strict they are warnings."""
     folder = tmp_path / "data" / "eksempel"
     assert main(["new", str(folder), "--name", "Æbeltoft Kommune"]) == 0
@@ -95,7 +95,7 @@ def test_strict_refuses_template_content_left_as_infohus_new_wrote_it(tmp_path, 
     for name in ("contacts.yml", "communication.yml", "municipality.yml", "plan.yml"):
         path = folder / name
         text = path.read_text(encoding="utf-8").replace("doc: eksempeldata", "doc: beredskabsplan")
-        text = re.sub(r"(?m)^\s*(example|draft): true\n", "", text)
+        text = re.sub(r"(?m)^\s*(example|draft|needs_confirmation): true\n", "", text)
         # The plan's template texts, written over in the municipality's own words.
         text = text.replace("Skabelontekst: ", "Æbeltoft Kommunes egen tekst: ")
         path.write_text(text, encoding="utf-8")
