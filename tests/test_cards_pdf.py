@@ -81,13 +81,15 @@ def assert_in_order(text: str, parts: list[str]) -> None:
 
 def make_fresh(folder: Path) -> Path:
     """Turn a data copy releasable: no example people, adoption, paths or cards (all verified 2026-11-01), no name
-    or number label saying "Eksempel", and nothing written from the example source any more."""
+    or number label saying "Eksempel", the out-of-hours route confirmed, and nothing written from the example
+    source any more."""
     for name in ("contacts.yml", "municipality.yml", "escalation.yml", "cards.yml"):
         path = folder / name
         text = path.read_text(encoding="utf-8")
         assert "    example: true\n" in text
         text = text.replace("    example: true\n", "").replace("doc: eksempeldata", "doc: hjoerring-handlingsplan-2018")
         text = text.replace('"Eksempel: ', '"').replace(" (eksempel)", "")
+        text = text.replace("    needs_confirmation: true\n", "")
         path.write_text(text, encoding="utf-8")
     return folder
 
@@ -126,6 +128,9 @@ def test_every_card_shows_its_numbers_steps_and_contacts_with_danish_letters_int
         text = pdf_text(folder / view.pdf_name)
         parts = [view.card.title, view.card.audience, view.emergency.phones[0].display,
                  view.police.phones[0].display, *(h.phones[0].display for h in view.helplines)]
+        assert view.after_hours, "every card says whom to call out of office hours"
+        for route in view.after_hours:
+            assert f"{route.phone.display} Uden for kontortid: {route.text}" in text
         parts += list(view.outcome.actions) if view.outcome else [d.text for d in view.decisions]
         assert_in_order(text, parts)
         for contact in view.contacts:

@@ -80,8 +80,9 @@ class _Builder(HTMLParser):
             self.current = node.parent
 
     def handle_data(self, data):
-        # As read: word joiners (which keep "08–22" on one line) are invisible, a no-break space is a space.
-        self.current.children.append(data.replace("\u2060", "").replace("\u00a0", " "))
+        # As read: word joiners (which keep "08–22" on one line) and soft hyphens (where a long word may wrap at
+        # large text) are invisible, a no-break space is a space.
+        self.current.children.append(data.replace("\u2060", "").replace("\u00ad", "").replace("\u00a0", " "))
 
 
 def parse(html: str) -> Node:
@@ -91,7 +92,8 @@ def parse(html: str) -> Node:
 
 
 def read(site: Path, name: str) -> str:
-    return (site / "public" / name).read_text(encoding="utf-8")
+    """The file's text; soft hyphens, invisible unless a long word wraps at them, left out."""
+    return (site / "public" / name).read_text(encoding="utf-8").replace("\u00ad", "")
 
 
 def is_tel(node: Node) -> bool:
@@ -443,7 +445,10 @@ def test_an_internal_112_stops_the_public_build_with_the_fix(data_copy, tmp_path
 
 def test_no_public_local_contact_stops_the_public_build(data_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("INFOHUS_TODAY", TODAY)
-    replace_in(data_copy / "contacts.yml", "    visibility: public\n", "    visibility: internal\n")
+    contacts = data_copy / "contacts.yml"
+    assert contacts.read_text(encoding="utf-8").count("    visibility: public\n") == 2, "Infohus and Børne- og Familieafdelingen"
+    contacts.write_text(contacts.read_text(encoding="utf-8").replace("    visibility: public\n", "    visibility: internal\n"),
+                        encoding="utf-8")
     ds, _ = load_dataset(data_copy)
     with pytest.raises(DataError, match="ingen lokal indgang"):
         build_public(ds, tmp_path / "public")
@@ -462,3 +467,145 @@ def test_an_internal_phone_of_a_public_contact_is_left_out(data_copy, tmp_path, 
         text = read(site, name)
         assert "72 33 44 55" not in text and "+4572334455" not in text and "Direkte linje" not in text
         assert "72 33 33 33" in text
+
+
+# --- issue 20: out of hours, who is asking, what happens, drafts, English, entry point -------------------
+
+def test_the_out_of_hours_route_stands_beside_114_on_both_pages_and_in_the_embed(built_site):
+    da, en = parse(read(built_site, "index.html")), parse(read(built_site, "en/index.html"))
+    for doc, title, body in ((da, "Uden for kontortid?", "Uden for kontortid og i weekender kan du ringe til Politiet, "
+                                                         "der kan kontakte kommunens socialvagt."),
+                             (en, "Outside office hours?", "Uden for kontortid og i weekender, you can call Politiet, "
+                                                           "der kan kontakte kommunens socialvagt.")):
+        cards = [c for c in doc.find_all("section") if "ih-citizen__card" in c.attrs.get("class", "")]
+        kinds = [c.attrs["class"].split("--")[-1] for c in cards]
+        assert kinds[:2] == ["police", "after"], kinds  # right after 114
+        after = cards[1]
+        assert after.find_all("h2")[0].text() == title
+        assert [a.attrs["href"] for a in after.find_all("a")] == ["tel:114"]
+        assert body in " ".join(after.text().split())
+    assert [s.attrs for s in en.find_all("section")[1].find_all("span") if s.attrs.get("lang")] != []
+    embed = " ".join(parse(read(built_site, "embed.html")).text().split())
+    assert "114 Uden for kontortid og i weekender: Politiet, der kan kontakte kommunens socialvagt." in embed
+
+
+def test_each_section_by_who_is_asking_has_its_own_call_buttons(built_site):
+    doc = parse(read(built_site, "index.html"))
+    nav = doc.find_all("nav", class_="ih-citizen__shortcuts")[0]
+    assert [(a.attrs["href"], a.text()) for a in nav.find_all("a")] == [
+        ("#ih-parents", "Jeg er forælder eller pårørende"), ("#ih-youth", "Jeg er ung"), ("#ih-pros", "Jeg er fagperson")]
+    sections = {s.attrs.get("id"): s for s in doc.find_all("section") if s.attrs.get("id")}
+
+    def calls(section: str) -> list[str]:
+        return [" ".join(a.text().split()) for a in sections[section].find_all("a") if is_tel(a)
+                and a.inside(lambda n: "ih-citizen__calls" in n.attrs.get("class", ""))]
+
+    after = "Ring Politiet, der kan kontakte kommunens socialvagt 114"
+    assert calls("ih-parents") == ["Ring Infohus Hjørring 72 33 33 33", "Ring Børne- og Familieafdelingen 72 33 33 33",
+                                   "Ring Hotline mod radikalisering 41 74 90 90", "Ring RED Rådgivning 70 27 76 66",
+                                   "Ring BørneTelefonen 116 111", "Ring Udenrigsministeriets Borgerservice +45 33 92 11 12",
+                                   after]
+    assert calls("ih-youth") == ["Ring Hotline mod radikalisering 41 74 90 90", "Ring RED Rådgivning 70 27 76 66",
+                                 "Ring BørneTelefonen 116 111", "Ring Udenrigsministeriets Borgerservice +45 33 92 11 12",
+                                 "Ring Infohus Hjørring 72 33 33 33", after]
+    assert calls("ih-pros") == ["Ring Infohus Hjørring 72 33 33 33", "Ring Børne- og Familieafdelingen 72 33 33 33", after]
+
+
+def test_what_happens_when_you_call_comes_from_the_data_in_danish_and_english(built_site):
+    da, en = read(built_site, "index.html"), read(built_site, "en/index.html")
+    da, en = " ".join(da.split()), " ".join(en.split())
+    assert "Infohus registrerer alle bekymringer anonymt og afviser aldrig en borgers bekymring." in da
+    assert "under 18 år, tager SSP-konsulenten sig af den" in da and "Politiet er med i Infohus" in da
+    assert ("<p>Infohus records every concern anonymously and never turns a citizen&#39;s concern away. If it is "
+            "about a child or young person under 18") in en
+    assert "Infohus registrerer" not in en
+
+
+def test_without_an_english_text_the_english_page_keeps_the_danish_marked_as_danish(data_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
+
+    def danish_only(folder: Path) -> None:
+        municipality = folder / "municipality.yml"
+        text = municipality.read_text(encoding="utf-8")
+        start = text.index("    en: >-\n      Infohus records")
+        end = text.index("  review_days:")
+        municipality.write_text(text[:start] + text[end:], encoding="utf-8")
+        replace_in(folder / "warning_signs.yml", '    en: "The person spends a lot of time on extremist propaganda online, '
+                   'shares it or is approached by groups trying to recruit."\n', "")
+    en = " ".join(read(build_variant(data_copy, tmp_path, danish_only), "en/index.html").split())
+    assert '<p><span lang="da">Infohus registrerer alle bekymringer anonymt' in en
+    assert '<li><span lang="da">Personen bruger meget tid på ekstremistisk propaganda online' in en
+    assert "<li>The person clearly changes behaviour" in en  # a sign the data gives in English
+
+
+def test_english_page_shows_the_warning_signs_in_english_where_the_data_gives_them(built_site):
+    en = " ".join(read(built_site, "en/index.html").split())
+    assert "<li>The person spends a lot of time on extremist propaganda online" in en
+    assert "<li>The young person is afraid to go home" in en
+    assert "Personen bruger meget tid" not in en
+
+
+def test_the_entry_point_names_exactly_the_topics_the_municipality_covers(built_site, data_copy, tmp_path, monkeypatch):
+    da = parse(read(built_site, "index.html"))
+    leads = [p.text() for p in da.find_all("p", class_="ih-citizen__card-lead")]
+    assert ("Kommunens fælles indgang for bekymringer om radikalisering og ekstremisme, negativ social kontrol og "
+            "æresrelaterede konflikter") in leads
+    assert not [t for t in leads if "Fælles indgang for bekymringer om radikalisering og ekstremisme" == t]
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
+    one = build_variant(data_copy, tmp_path, lambda f: replace_in(f / "municipality.yml", ALL_TOPICS,
+                                                                   "topics: [extremism]"))
+    leads = [p.text() for p in parse(read(one, "index.html")).find_all("p", class_="ih-citizen__card-lead")]
+    assert "Kommunens fælles indgang for bekymringer om radikalisering og ekstremisme" in leads
+    assert json.loads(read(one, "contacts.json"))["contacts"][-2]["title"] == \
+        "Kommunens fælles indgang for bekymringer om radikalisering og ekstremisme"
+
+
+def test_the_underretning_form_is_linked_for_parents_and_professionals_when_given(built_site, data_copy, tmp_path,
+                                                                               monkeypatch):
+    assert "underretning" not in " ".join(a.attrs.get("href", "") for a in parse(read(built_site, "index.html")).find_all("a"))
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
+    form = "https://hjoerring.dk/underretning-blanket"
+    site = build_variant(data_copy, tmp_path, lambda f: replace_in(
+        f / "municipality.yml", "    accessibility: https://www.was.digst.dk/hjoerring-dk\n",
+        f"    accessibility: https://www.was.digst.dk/hjoerring-dk\n    underretning: {form}\n"))
+    doc = parse(read(site, "index.html"))
+    sections = {s.attrs.get("id"): s for s in doc.find_all("section") if s.attrs.get("id")}
+    for section in ("ih-parents", "ih-pros"):
+        links = [a for a in sections[section].find_all("a") if a.attrs.get("href") == form]
+        assert [a.text() for a in links] == ["kommunens blanket til underretninger"], section
+    assert not [a for a in sections["ih-youth"].find_all("a") if a.attrs.get("href") == form]
+    en = parse(read(site, "en/index.html"))
+    assert [a.attrs.get("hreflang") for a in en.find_all("a") if a.attrs.get("href") == form] == ["da", "da"]
+
+
+DRAFT = "Udkast – ikke udgivet"
+
+
+def test_a_page_from_example_data_says_it_is_a_draft_at_the_top_of_each_page_and_the_embed(built_site):
+    for name, title, sentence in (("index.html", DRAFT, "Kommunens egne navne og numre kan være eksempler"),
+                                  ("en/index.html", "Draft – not published", "own names and numbers may be examples"),
+                                  ("embed.html", DRAFT, "Kommunens egne navne og numre kan være eksempler")):
+        html = " ".join(read(built_site, name).split())
+        if name == "embed.html":
+            html = parse(html).text()
+        assert title in html and sentence in html, name
+    da = read(built_site, "index.html")
+    assert da.index(DRAFT) < da.index('class="ih-citizen__shortcuts"') < da.index("<h1"), "right under 112, at the top"
+
+
+def test_a_page_from_confirmed_adopted_data_has_no_draft_notice(data_copy, tmp_path, monkeypatch):
+    from test_cards_pdf import make_fresh
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
+    site = build_variant(make_fresh(data_copy), tmp_path)
+    for name in (*PAGES, "embed.html"):
+        assert "Udkast" not in read(site, name) and "Draft" not in read(site, name), name
+
+
+def test_a_beredskab_not_yet_adopted_says_so_on_the_page(data_copy, tmp_path, monkeypatch):
+    from test_cards_pdf import make_fresh
+    monkeypatch.setenv("INFOHUS_TODAY", TODAY)
+    site = build_variant(make_fresh(data_copy), tmp_path, lambda f: replace_in(
+        f / "municipality.yml", "  governance:\n", "  governance:\n    draft: true\n"))
+    da = " ".join(read(site, "index.html").split())
+    assert f'{DRAFT}</p> <p>Beredskabet er endnu ikke vedtaget af kommunalbestyrelsen.</p>' in da
+    assert "Kommunens egne navne og numre kan være eksempler" not in da

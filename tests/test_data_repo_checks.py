@@ -24,7 +24,7 @@ BIN = Path(sys.executable).parent  # the venv the tests run in: infohus, pre-com
 PIPELINE = ROOT / "examples" / "gitlab-ci.yml"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 GOOD_NUMBER, BAD_NUMBER = '"72 33 33 33"', '"4174 909"'
-EXAMPLE_LINE = re.compile(r"^[ \t]*example: true[ \t]*\n", re.MULTILINE)
+EXAMPLE_LINE = re.compile(r"^[ \t]*(example|needs_confirmation): true[ \t]*\n", re.MULTILINE)
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -50,7 +50,8 @@ def git(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProc
 
 def without_examples(folder: Path) -> None:
     """What a coordinator does before publishing: every `example: true` line removed and the people's names and
-    number labels no longer saying "Eksempel" (real people put in)."""
+    number labels no longer saying "Eksempel" (real people put in), and every `needs_confirmation: true` (the
+    out-of-hours route confirmed)."""
     for file in folder.glob("*.yml"):
         text = EXAMPLE_LINE.sub("", file.read_text(encoding="utf-8"))
         file.write_text(text.replace('"Eksempel: ', '"').replace(" (eksempel)", ""), encoding="utf-8")

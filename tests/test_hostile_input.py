@@ -64,8 +64,9 @@ CALENDAR_PROPERTIES = {"BEGIN", "END", "PRODID", "VERSION", "CALSCALE", "X-WR-CA
 
 
 def squeeze(text: str) -> str:
-    """`text` without any whitespace: outputs wrap lines where they like, the value is still the same."""
-    return re.sub(r"\s+", "", text)
+    """`text` without any whitespace or soft hyphen: outputs wrap lines where they like (the citizen page marks
+    with an invisible soft hyphen where a long word may wrap), the value is still the same."""
+    return re.sub(r"[\s\u00ad]+", "", text)
 
 
 @dataclasses.dataclass

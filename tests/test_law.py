@@ -56,7 +56,7 @@ def test_a_topic_covered_in_a_separate_plan_meets_the_law_and_is_linked(check, d
     from macros.citizen.page import build_public
 
     build_public(ds, tmp_path / "public")
-    page = (tmp_path / "public" / "index.html").read_text(encoding="utf-8")
+    page = (tmp_path / "public" / "index.html").read_text(encoding="utf-8").replace("\u00ad", "")  # as read
     assert 'href="https://hjoerring.dk/plan-mod-aeresrelaterede-konflikter/"' in page
     assert "Om æresrelaterede konflikter: se" in " ".join(page.split())
 

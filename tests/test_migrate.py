@@ -177,7 +177,8 @@ def written_section(key: str, text: str):
 
 
 def write_own_texts(folder: Path, errors: list[str]) -> None:
-    """What the coordinator does after the report: each text it names, written in the municipality's own words."""
+    """What the coordinator does after the report: each text it names, written in the municipality's own words;
+    a route it asks to confirm, confirmed (its needs_confirmation line deleted)."""
     yaml = YAML()
     yaml.preserve_quotes, yaml.width = True, 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -197,7 +198,9 @@ def write_own_texts(folder: Path, errors: list[str]) -> None:
             node = node[int(part) if part.isdigit() else part]
         last = int(parts[-1]) if parts[-1].isdigit() else parts[-1]
         own = f"Odsherred Kommunes egen tekst nr. {number + 1}."
-        if last == "to_write":  # a section still to write: the section itself, written
+        if last == "needs_confirmation":
+            del node[last]
+        elif last == "to_write":  # a section still to write: the section itself, written
             node, section = data, parts[-2]
             for part in parts[:-2]:
                 node = node[part]
@@ -229,7 +232,8 @@ def test_the_release_before_the_beredskab_is_migrated_as_the_issue_describes(tmp
     assert [line.split(": ", 2)[1] for line in report["Skal skrives af dig"]] == [
         "plan.purpose", "plan.goals[0]", "plan.prevention", "plan.detection", "plan.handling", "plan.communication",
         *(f"plan.sections.{key}.to_write" for key in ("summary", "target_groups", "roles", "competence", "follow_up",
-                                                       "related_plans", "partners"))]
+                                                       "related_plans", "partners")),
+        "municipality.after_hours.needs_confirmation"]
 
     text = (folder / "escalation.yml").read_text(encoding="utf-8")
     assert "contacts: [ssp-konsulent, politi-kontakt]\n        legal: [underretningspligt]\n" in text

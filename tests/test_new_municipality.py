@@ -94,7 +94,7 @@ WRITTEN_SECTIONS = {"summary": "Æbeltoft Kommunes beredskab kort fortalt.", "ta
 
 def test_strict_refuses_template_content_left_as_infohus_new_wrote_it(tmp_path, capsys):
     """Filled in: municipality, sources, contacts, communication and plan (real people, the municipality's
-    own source, adopted). Untouched: escalation, forms and cards. --strict must refuse those three files;
+    own source, adopted, the out-of-hours route confirmed). Untouched: escalation, forms and cards. --strict must refuse those three files;
     without --strict they are warnings."""
     folder = tmp_path / "data" / "eksempel"
     assert main(["new", str(folder), "--name", "Æbeltoft Kommune"]) == 0
@@ -102,7 +102,7 @@ def test_strict_refuses_template_content_left_as_infohus_new_wrote_it(tmp_path, 
     for name in ("contacts.yml", "communication.yml", "municipality.yml", "plan.yml"):
         path = folder / name
         text = path.read_text(encoding="utf-8").replace("doc: eksempeldata", "doc: beredskabsplan")
-        text = re.sub(r"(?m)^\s*(example|draft): true\n", "", text)
+        text = re.sub(r"(?m)^\s*(example|draft|needs_confirmation): true\n", "", text)
         # The plan's template texts, written over in the municipality's own words, and its sections written.
         text = text.replace("Skabelontekst: ", "Æbeltoft Kommunes egen tekst: ")
         text = re.sub(r"(?m)^      to_write: .*\n", "", text)

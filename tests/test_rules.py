@@ -32,8 +32,10 @@ def test_default_data_passes_with_only_example_warnings(check):
     assert code == 0, out
     assert error_lines(out) == []
     assert warning_lines(out), "the default data uses example people and must say so"
-    # Besides the examples, only the national facts the sources could not confirm are warned about.
-    assert all("eksempel" in line or "ikke bekræftet i kilderne" in line for line in warning_lines(out))
+    # Besides the examples, only the national facts the sources could not confirm, and the out-of-hours route the
+    # municipality has not confirmed, are warned about.
+    assert all("eksempel" in line or "ikke bekræftet i kilderne" in line or "ikke bekræftet af kommunen" in line
+               for line in warning_lines(out))
     assert "Data er i orden: 0 fejl" in out
 
 
@@ -282,3 +284,40 @@ def test_every_yaml_file_points_at_its_schema(path):
     first = path.read_text(encoding="utf-8").splitlines()[0]
     assert first == f"# yaml-language-server: $schema=../schema/{path.stem}.schema.json"
     assert (ROOT / "data" / "schema" / f"{path.stem}.schema.json").is_file()
+
+
+# --- the out-of-hours route (municipality.after_hours) ----------------------------------------------------
+
+def test_an_unconfirmed_out_of_hours_route_is_a_warning_and_a_strict_error(check, data_copy):
+    message = ("municipality.after_hours.needs_confirmation: vejen uden for kontortid (»Politiet, der kan kontakte "
+               "kommunens socialvagt«, 114) er ikke bekræftet af kommunen. Bekræft den (fx med politiet og "
+               "socialvagten), og slet linjen \"needs_confirmation: true\" før udgivelse.")
+    line = f"{data_copy / 'municipality.yml'}:53: {message}"
+    code, out = check(data_copy)
+    assert code == 0 and line in warning_lines(out)
+    code, out = check(data_copy, "--strict")
+    assert code == 1 and line in error_lines(out)
+    text = (data_copy / "municipality.yml").read_text(encoding="utf-8")
+    (data_copy / "municipality.yml").write_text(text.replace("    needs_confirmation: true\n", ""), encoding="utf-8")
+    code, out = check(data_copy)
+    assert "after_hours" not in out
+
+
+def test_an_out_of_hours_route_for_a_topic_not_covered_is_an_error(check, data_copy):
+    municipality = data_copy / "municipality.yml"
+    text = municipality.read_text(encoding="utf-8").replace("topics: [extremism, social_control, honour]",
+                                                            "topics: [extremism]")
+    text = text.replace("    needs_confirmation: true\n", '''    needs_confirmation: true
+    topics:
+      honour:
+        text: Socialvagten
+        number: "72 33 33 33"
+        when: døgnet rundt
+''')
+    municipality.write_text(text, encoding="utf-8")
+    code, out = check(data_copy)
+    assert code == 1
+    assert [line for line in error_lines(out) if "after_hours" in line] == [
+        f"{municipality}:55: municipality.after_hours.topics.honour: after_hours har en vej for æresrelaterede "
+        "konflikter, men beredskabet dækker ikke emnet. Slet honour under after_hours.topics, eller tilføj emnet under "
+        "topics."]

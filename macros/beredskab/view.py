@@ -21,7 +21,7 @@ from ..model.dataset import DataSet
 from ..model import flowchart
 from ..model.escalation import EscalationPath, Outcome, Question
 from ..model.plan import SECTIONS, ToWrite
-from ..model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, TOPIC_NAMES, readable_on_white
+from ..model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, TOPIC_NAMES, AfterHoursRoute, readable_on_white
 from ..model.problems import DataError, Problem
 from ..model.warning_signs import KIND_NAMES
 
@@ -189,6 +189,7 @@ class PlanView:
     paths: tuple[PathView, ...]
     emergency: Person
     police: Person
+    after_hours: tuple[AfterHoursRoute, ...]  # whom citizens call out of office hours (one route, or one per topic)
     helplines: tuple[Person, ...]
     local: tuple[Person, ...]
     description: str | None
@@ -322,6 +323,7 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
         terms=tuple(Term(d.term, d.expansion, d.definition) for d in ds.glossary() if not d.unconfirmed),
         caveat=ds.caveat, signs=tuple(signs), paths=paths,
         emergency=person(national["emergency"]), police=person(national["police"]),
+        after_hours=m.after_hours.routes() if m.after_hours else (),
         helplines=tuple(person(c) for c in ds.helplines() if c.public and c.public_phones),
         local=tuple(entry),
         description=m.description, anchoring=m.anchoring,

@@ -13,6 +13,7 @@ from ..model.cards import Card
 from ..model.contacts import Contact
 from ..model.dataset import DataSet
 from ..model.escalation import Outcome, Question
+from ..model.municipality import AfterHoursRoute
 from ..common.dates import date_text
 from ..model.problems import DataError
 
@@ -43,8 +44,8 @@ class Release:
 
 def release(ds: DataSet) -> Release:
     """The cards are a draft while anything `infohus check --strict` refuses is in the data: an example
-    person, path or card, a contact not confirmed in time, an example adoption, a beredskab not yet adopted
-    or a passed revision date."""
+    person, path or card, a contact not confirmed in time, an example adoption, an out-of-hours route not
+    confirmed, a beredskab not yet adopted or a passed revision date."""
     review_days = ds.municipality.review_days
     gov = ds.municipality.governance
     reasons = []
@@ -58,6 +59,9 @@ def release(ds: DataSet) -> Release:
     reasons += [f"handlekortet »{c.title}« er et eksempel" for c in covered_cards(ds) if c.example]
     if gov.example:
         reasons.append("vedtagelsen af beredskabet er et eksempel")
+    after = ds.municipality.after_hours
+    reasons += [f"vejen uden for kontortid (»{r.text}«) er ikke bekræftet" for r in (after.routes() if after else ())
+                if r.needs_confirmation]
     if gov.draft:
         reasons.append("beredskabet er et udkast, som endnu ikke er vedtaget")
     if gov.next_revision < ds.today:
@@ -77,6 +81,7 @@ class CardView:
     emergency: Contact
     police: Contact
     helplines: tuple[Contact, ...]  # the national helplines of the card's topics, each with a number
+    after_hours: tuple[AfterHoursRoute, ...]  # whom to call out of office hours for the card's topics
     url: str
     version: str
     owner: str
@@ -150,10 +155,21 @@ def card_view(ds: DataSet, card: Card, draft: bool) -> CardView:
         card=card, team=ds.municipality.team, outcome=outcome, decisions=decisions,
         contacts=tuple(ds.contact(c) for c in card.contacts if c not in always),
         emergency=emergency, police=police, helplines=helplines,
+        after_hours=_after_hours(ds, card_topics(ds, card)),
         url=urljoin(ds.municipality.url_intranet, card.page), version=latest.version,
         owner=ds.contact(gov.owner).name, valid_until=gov.next_revision, draft=draft,
         logo=ds.municipality.logo.name if ds.municipality.logo else None, municipality=ds.municipality.name,
     )
+
+
+def _after_hours(ds: DataSet, topics: tuple[str, ...]) -> tuple[AfterHoursRoute, ...]:
+    """The distinct out-of-hours routes of `topics`, in topic order (none in data the check refuses)."""
+    after = ds.municipality.after_hours
+    routes: list[AfterHoursRoute] = []
+    for topic in topics if after else ():
+        if after.for_topic(topic) not in routes:
+            routes.append(after.for_topic(topic))
+    return tuple(routes)
 
 
 def card_topics(ds: DataSet, card: Card) -> tuple[str, ...]:

@@ -31,8 +31,8 @@ def build_public(ds: DataSet, out_dir: Path, plan_pdf: tuple[int, int] | None = 
         (out_dir / view.logo.name).write_bytes(view.logo.data)
     ld = json_ld(view)
     for lang, page in (("da", out_dir / "index.html"), ("en", out_dir / "en" / "index.html")):
-        page.write_text(render("citizen/index.html", **_context(view, lang), json_ld=ld, plan=_plan(plan_pdf, lang)),
-                        encoding="utf-8")
+        html = render("citizen/index.html", **_context(view, lang), json_ld=ld, plan=_plan(plan_pdf, lang))
+        page.write_text(text.soft_hyphens(html, lang), encoding="utf-8")
     # The fragment lands in pages of unknown encoding: write every non-ASCII letter as a character reference.
     embed = render("citizen/embed.html", **_context(view, "da"))
     (out_dir / "embed.html").write_text(embed.encode("ascii", "xmlcharrefreplace").decode("ascii"), encoding="ascii")
@@ -95,8 +95,14 @@ def _context(view: CitizenView, lang: str) -> dict:
         """A fixed sentence with its placeholders filled; plain values are escaped, Markup is kept."""
         return escape(strings[key]).format(**values)
 
+    def helpline_calls(topics: tuple[str, ...]) -> list[tuple[Phone, str]]:
+        """The national lines for `topics` as (phone, name), each once, in the data's order."""
+        return [(h.phone, h.name) for h in view.helplines if set(h.topics) & set(topics)]
+
     return {
         "view": view, "lang": lang, "t": strings, "say": say, "keep": keep_together,
+        "local_calls": [(c.phone, c.name) for c in view.local if c.phone], "helpline_calls": helpline_calls,
+        "sentence": lambda value: value[:1].upper() + value[1:],
         "topics": text.topics_text(view.topics, lang),
         "topic_names": text.TOPICS[lang],
         "topics_of": lambda topics: text.topics_text(topics, lang, both=True),

@@ -5,6 +5,11 @@ Facts (numbers, hours, addresses, names) come from the data; only the sentences 
 """
 from __future__ import annotations
 
+import re
+from functools import cache
+
+import pyphen
+
 from ..model.contacts import Hours, days_text
 
 LANGUAGES = ("da", "en")
@@ -26,6 +31,7 @@ STRINGS: dict[str, dict[str, str]] = {
                        "rådgivningslinjer og kommunens egen indgang.",
         "lead": "Er du bekymret for en anden – eller for dig selv – så kan du få råd og hjælp.",
         "exit": "Forlad siden hurtigt",
+        "exit_label": "Hurtig udgang",
         "exit_note": "Knappen »Forlad siden hurtigt« og Esc-tasten skifter straks til DR's vejrudsigt. "
                      "Vil du ikke have, at andre kan se, at du har været her, så brug et privat vindue, "
                      "eller slet din browserhistorik.",
@@ -40,6 +46,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "elsewhere": "Om {topic}: se {link}.",
         "elsewhere_link": "kommunens plan for emnet",
         "local_lead": "Kommunens indgang for bekymringer",
+        "entry_lead": "Kommunens fælles indgang for bekymringer om {topics}",
         "open": "Åben {hours}.",
         "anonymous": "Du kan være anonym.",
         "web": "Læs mere på {link}.",
@@ -84,6 +91,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "embed_more": "Læs mere om, hvor du kan få hjælp",
         "embed_emergency": "Akut fare for liv eller helbred",
         "embed_police": "Mistanke om en forbrydelse",
+        "draft_title": "Udkast – ikke udgivet",
+        "draft_examples": "Kommunens egne navne og numre kan være eksempler; de nationale numre er rigtige.",
+        "draft_unadopted": "Beredskabet er endnu ikke vedtaget af kommunalbestyrelsen.",
+        "shortcuts": "Hvem er du?",
+        "shortcut_parents": "Jeg er forælder eller pårørende",
+        "shortcut_youth": "Jeg er ung",
+        "shortcut_pros": "Jeg er fagperson",
+        "after_hours_title": "Uden for kontortid?",
+        "after_hours_body": "{when} kan du ringe til {text}.",
+        "after_hours_topic": "Om {topics}:",
+        "calls": "Numre til dig",
+        "underretning": "Underret kommunen: {link}.",
+        "underretning_link": "kommunens blanket til underretninger",
     },
     "en": {
         "title": "Worried about {topics}?",
@@ -91,6 +111,7 @@ STRINGS: dict[str, dict[str, str]] = {
                        "and the municipality's own contact point.",
         "lead": "If you are worried about someone else – or about yourself – you can get advice and help.",
         "exit": "Leave this page quickly",
+        "exit_label": "Quick exit",
         "exit_note": "The “Leave this page quickly” button and the Esc key switch at once to DR's weather "
                      "forecast. If you do not want others to see that you have been here, use a private "
                      "window or delete your browser history.",
@@ -105,6 +126,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "elsewhere": "On {topic}: see {link}.",
         "elsewhere_link": "the municipality's plan on the topic (in Danish)",
         "local_lead": "The municipality's contact point for concerns",
+        "entry_lead": "The municipality's contact point for concerns about {topics}",
         "open": "Open {hours}.",
         "anonymous": "You can stay anonymous.",
         "web": "Read more at {link}.",
@@ -150,6 +172,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "embed_more": "Read more about where to get help",
         "embed_emergency": "Immediate danger to life or health",
         "embed_police": "Suspected crime",
+        "draft_title": "Draft – not published",
+        "draft_examples": "The municipality's own names and numbers may be examples; the national numbers are "
+                          "real.",
+        "draft_unadopted": "The municipal council has not yet adopted the preparedness plan.",
+        "shortcuts": "Who are you?",
+        "shortcut_parents": "I am a parent or relative",
+        "shortcut_youth": "I am young",
+        "shortcut_pros": "I am a professional",
+        "after_hours_title": "Outside office hours?",
+        "after_hours_body": "{when}, you can call {text}.",
+        "after_hours_topic": "On {topics}:",
+        "calls": "Numbers for you",
+        "underretning": "Notify the municipality: {link}.",
+        "underretning_link": "the municipality's notification form (in Danish)",
     },
 }
 
@@ -175,3 +211,36 @@ def hours_text(hours: tuple[Hours, ...], lang: str) -> str:
     if lang == "da":
         return "; ".join(h.text for h in hours)
     return "; ".join(f"{days_text(h.days, DAY_NAMES_EN, 'every day')} {h.opens}–{h.closes}" for h in hours)
+
+
+# Words at least this long get soft hyphens: at 200 % text on a 360 px phone a heading line holds about 11 letters.
+LONG_WORD = 8
+_WORD = re.compile(r"[^\W\d_]{%d,}" % LONG_WORD)
+# The page's text between tags, outside <head>, <script>, <style> and e-mail links (our own templates: tags are well formed).
+# An e-mail address is kept as written: a soft hyphen in it would be copied with it.
+_TAG = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>|<head>.*?</head>|<a href=\"mailto:.*?</a>|<[^>]*>)", re.S)
+
+
+@cache
+def _dictionary(lang: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang={"da": "da_DK", "en": "en_GB"}[lang], left=3, right=3)
+
+
+def soft_hyphens(html: str, lang: str) -> str:
+    """`html` with soft hyphens (U+00AD) at syllables of long words in its text, so a narrow screen with large text
+    can wrap them with a hyphen instead of breaking them anywhere or scrolling sideways."""
+    dictionary = _dictionary(lang)
+
+    def hyphenate(word: str) -> str:
+        # Only some of the syllables: a piece of at least 5 letters (3 at the end) between hyphens is short enough, and fewer
+        # hyphens keep the page light.
+        cuts, last = [], 0
+        for position in dictionary.positions(word):
+            if position - last >= 5 and len(word) - position >= 3:
+                cuts.append(position)
+                last = position
+        pieces = [word[i:j] for i, j in zip([0, *cuts], [*cuts, len(word)])]
+        return "\u00ad".join(pieces)
+
+    parts = _TAG.split(html)
+    return "".join(part if i % 2 else _WORD.sub(lambda m: hyphenate(m[0]), part) for i, part in enumerate(parts))

@@ -6,14 +6,14 @@ phones, who verified it and its source never cross the gate.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from . import text
 from ..model.contacts import Contact, Hours, Phone
 from ..model.dataset import DataSet
 from ..model.logo import Logo
-from ..model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, TOPIC_NAMES, readable_on_white
+from ..model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, TOPIC_NAMES, AfterHoursRoute, Text, readable_on_white
 from ..model.problems import DataError, Problem
 
 # The national numbers the page always shows first, in the order a citizen needs them; then the
@@ -61,6 +61,14 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class AfterHours:
+    """The out-of-hours route and the covered topics it is for (one route for all, or one per topic)."""
+
+    route: AfterHoursRoute
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CitizenView:
     """Everything the public outputs show, copied out of public records only."""
 
@@ -74,13 +82,23 @@ class CitizenView:
     helplines: tuple[PublicContact, ...]  # one or more for each covered topic, in data order
     local: tuple[PublicContact, ...]
     contacts: tuple[PublicContact, ...]
-    signs: tuple[tuple[str, tuple[str, ...]], ...]
+    signs: tuple[tuple[str, tuple[str, ...]], ...]  # per covered topic, the signs in Danish
+    signs_bilingual: tuple[tuple[str, tuple[Text, ...]], ...]  # the same, each in Danish and maybe English
     duty: Rule | None
     elsewhere: tuple[tuple[str, str], ...]  # (topic, address of the separate plan) for topics covered elsewhere
     updated: date
     primary: str
     accent: str
     logo: Logo | None  # the municipality's logo as infohus wrote it, published beside index.html
+    after_hours: tuple[AfterHours, ...]  # the general route first, then any topic's own
+    what_happens: Text | None
+    underretning: str | None  # the municipality's form for notifications about children
+    draft_examples: bool  # the page shows an example record or an unconfirmed route: the data is not final
+    draft_unadopted: bool  # the beredskab is not adopted yet
+
+    def after_hours_for(self, topic: str) -> AfterHoursRoute:
+        """The out-of-hours route for `topic`."""
+        return next(a.route for a in self.after_hours if topic in a.topics)
 
 
 def public_view(ds: DataSet) -> CitizenView:
@@ -98,32 +116,48 @@ def public_view(ds: DataSet) -> CitizenView:
                          "har emnet. Giv en kontakt rollen helpline og emnet under topics.")
                  for t in m.topics if not any(t in h.topics for h in helplines)]
     local = tuple(c for c in contacts if c.kind == "local")
+    if local:  # the entry point's scope is the topics the page covers, whatever its title says for the handbook
+        entry = replace(local[0], title=text.STRINGS["da"]["entry_lead"].format(
+            topics=text.topics_text(m.topics, "da", both=True)))
+        local = (entry, *local[1:])
+        contacts = tuple(entry if c.id == entry.id else c for c in contacts)
     if not local:
         problems.append(Problem(_contacts_file(ds), 1, "contacts",
                                 f"ingen af {m.name}s egne kontakter er markeret visibility: public, så borgersiden "
                                 "har ingen lokal indgang. Giv en funktionskontakt (fx en fælles postkasse og et "
                                 "hovednummer) visibility: public."))
+    if m.after_hours is None:
+        problems.append(m.origin.problem((), "borgersiden skal vise, hvem man kan ringe til uden for kontortid, men "
+                                         "municipality.yml har ingen after_hours. Tilføj den (se infohus check)."))
     if problems:
         raise DataError(problems)
 
     # The citizen path's introduction, if one public path covers every topic the page is about.
     path = next((p for p in ds.paths.values() if p.audience == "citizen" and p.visibility == "public"
                  and (not p.topics or set(m.topics) <= set(p.topics))), None)
-    signs = tuple((topic, tuple(s.text for s in ds.warning_signs.values()
+    signs = tuple((topic, tuple(Text(s.text, s.en) for s in ds.warning_signs.values()
                                 if s.visibility == "public" and s.kind == "sign" and s.topic == topic))
                   for topic in m.topics)
     rule = ds.legal.get(DUTY_TO_NOTIFY)
     shown = (*(national[r] for r in NATIONAL_ROLES), *helplines, *local)
+    routes = m.after_hours.routes()
+    after_hours = tuple(AfterHours(r, tuple(t for t in m.topics if m.after_hours.for_topic(t) == r)) for r in routes)
+    after_hours = tuple(a for a in after_hours if a.topics)
+    examples = any(ds.contacts[c.id].example for c in contacts) or m.governance.example \
+        or any(a.route.needs_confirmation for a in after_hours)
     updated = max([m.governance.adopted_on, *(v.date for v in m.governance.versions),
                    *(c.verified_on for c in shown)])
     return CitizenView(
         municipality=m.name, url_public=m.url_public, url_accessibility=m.url_accessibility, topics=m.topics,
         intro=path.intro if path else None, emergency=national["emergency"], police=national["police"],
         helplines=helplines, local=local, contacts=contacts,
-        signs=tuple((topic, texts) for topic, texts in signs if texts),
+        signs=tuple((topic, tuple(t.da for t in texts)) for topic, texts in signs if texts),
+        signs_bilingual=tuple((topic, texts) for topic, texts in signs if texts),
         duty=Rule(rule.title, rule.url) if rule and rule.visibility == "public" and not rule.unconfirmed else None,
         elsewhere=tuple(m.covered_elsewhere.items()), updated=updated, primary=readable_on_white(m.brand_primary, DEFAULT_PRIMARY),
         accent=readable_on_white(m.brand_accent, DEFAULT_ACCENT), logo=m.logo,
+        after_hours=after_hours, what_happens=m.what_happens, underretning=m.url_underretning,
+        draft_examples=examples, draft_unadopted=m.governance.draft,
     )
 
 

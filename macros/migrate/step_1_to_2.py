@@ -11,6 +11,9 @@ What changed between the two, and what this step does about each (CHANGES, in or
 - National ids infohus no longer ships: a reference is changed to the replacement or removed from its
   list, with the reason (REMOVED_NATIONAL_IDS); a single reference without replacement is left to decide.
 - Contact roles: `hotline` is now `helpline`; `reporting_duty` is gone.
+- municipality.after_hours is required (whom citizens call out of office hours): set to the police on 114, who
+  can contact the municipality's social services on call, with `needs_confirmation: true`, so the check warns
+  and `--strict` refuses until the municipality has confirmed the route or written its own.
 
 A change to format 2 made before 0.2.0 is released (a new required field, a removed national id) extends
 this step: a function below, listed in CHANGES, and the fixtures in tests/formats/ (see RELEASING.md).
@@ -199,6 +202,24 @@ def beredskab_url(folder: Folder, report: Report) -> None:
                    "sted.")
 
 
+def after_hours(folder: Folder, report: Report) -> None:
+    """after_hours: the police's 114 (a real number), the route to the social services on call to be confirmed."""
+    m = _municipality(folder)
+    if m is None or "after_hours" in m:
+        return
+    if not _editable(folder, "municipality", report, "tilføj after_hours (hvem borgere kan ringe til uden for "
+                                                     "kontortid), fx politiet på 114."):
+        return
+    route = CommentedMap([("text", "Politiet, der kan kontakte kommunens socialvagt"), ("number", quoted("114")),
+                          ("when", "uden for kontortid og i weekender"), ("needs_confirmation", True)])
+    insert_after(m, "topics", "after_hours", route)
+    folder.get("municipality").edited = True
+    at = ("municipality", "after_hours", "needs_confirmation")
+    report.to_write("municipality.yml", at, f"{format_path(at)}: after_hours er sat til politiet på 114, der kan kontakte kommunens socialvagt (borgersiden og "
+                    "handlekortene viser vejen uden for kontortid). Bekræft vejen, eller skriv kommunens egen, og slet "
+                    "needs_confirmation.")
+
+
 # -- verified on own records -----------------------------------------------------------------------------
 
 def verified(folder: Folder, report: Report) -> None:
@@ -380,4 +401,4 @@ def roles(folder: Folder, report: Report) -> None:
             file.edited = True
 
 
-CHANGES = (plan, beredskab_url, verified, removed_national_ids, roles)
+CHANGES = (plan, beredskab_url, after_hours, verified, removed_national_ids, roles)

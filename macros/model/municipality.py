@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .contacts import Phone, phone_digits
 from .logo import Logo
 from .organisations import Organisation
 from .problems import Problem
@@ -51,6 +52,46 @@ class Governance:
 
 
 @dataclass(frozen=True)
+class AfterHoursRoute:
+    """Whom a citizen calls out of office hours, e.g. the police on 114, who can reach the social services' on-call."""
+
+    text: str
+    phone: Phone
+    when: str
+    needs_confirmation: bool  # not yet confirmed by the municipality: --strict refuses it
+
+
+@dataclass(frozen=True)
+class AfterHours:
+    """The out-of-hours route for every topic, and another route for a single topic where the data gives one."""
+
+    route: AfterHoursRoute
+    topics: dict[str, AfterHoursRoute]
+
+    def for_topic(self, topic: str) -> AfterHoursRoute:
+        """The route for `topic`: its own if the data gives one, else the route for every topic."""
+        return self.topics.get(topic, self.route)
+
+    def routes(self) -> tuple[AfterHoursRoute, ...]:
+        """Every distinct route, the general one first."""
+        found = [self.route]
+        found += [r for r in self.topics.values() if r not in found]
+        return tuple(found)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A Danish text with its optional English version, for the citizen page's two languages."""
+
+    da: str
+    en: str | None
+
+    def lang(self, lang: str) -> tuple[str, str]:
+        """The text in `lang` if the data has it, else the Danish: (text, language it is in)."""
+        return (self.en, "en") if lang == "en" and self.en else (self.da, "da")
+
+
+@dataclass(frozen=True)
 class Municipality:
     """The municipality and its team."""
 
@@ -69,6 +110,7 @@ class Municipality:
     url_beredskab: str
     url_accessibility: str
     url_staff_page: str | None
+    url_underretning: str | None  # the municipality's form for notifications about children (underretning)
     topics: tuple[str, ...]
     covered_elsewhere: dict[str, str]  # topic -> the address of the municipality's separate plan for it
     review_days: int
@@ -78,6 +120,8 @@ class Municipality:
     brand_logo: str | None  # the logo's file name as written in municipality.yml
     source: Source
     origin: Origin
+    after_hours: AfterHours | None = None  # None only in broken data: the check then reports it missing
+    what_happens: Text | None = None  # what happens when a citizen gets in touch, for the citizen page
     logo: Logo | None = None  # the logo as infohus wrote it (macros/model/logo.py), read once by load_dataset
 
     def covers(self, topic: str) -> bool:
@@ -97,7 +141,8 @@ def build(raw: dict, origin: Origin) -> Municipality:
         meetings_team=raw["meetings"]["team"], meetings_steering=raw["meetings"]["steering"],
         meetings_example=raw["meetings"].get("example", False),
         url_intranet=urls["intranet"], url_public=urls["public"], url_beredskab=urls["beredskab"],
-        url_accessibility=urls["accessibility"], url_staff_page=urls.get("staff_page"), topics=tuple(raw["topics"]),
+        url_accessibility=urls["accessibility"], url_staff_page=urls.get("staff_page"),
+        url_underretning=urls.get("underretning"), topics=tuple(raw["topics"]),
         covered_elsewhere=dict(raw.get("covered_elsewhere", {})),
         review_days=raw.get("review_days", REVIEW_DAYS),
         governance=Governance(
@@ -108,7 +153,18 @@ def build(raw: dict, origin: Origin) -> Municipality:
                            for v in gov["versions"])),
         brand_primary=brand.get("primary"), brand_accent=brand.get("accent"), brand_logo=brand.get("logo"),
         source=Source.of(raw["source"]), origin=origin,
+        after_hours=_after_hours(raw["after_hours"]) if "after_hours" in raw else None,
+        what_happens=Text(raw["what_happens"]["text"], raw["what_happens"].get("en")) if "what_happens" in raw else None,
     )
+
+
+def _route(raw: dict) -> AfterHoursRoute:
+    return AfterHoursRoute(raw["text"], Phone(raw["number"], None, "public"), raw["when"],
+                           raw.get("needs_confirmation", False))
+
+
+def _after_hours(raw: dict) -> AfterHours:
+    return AfterHours(_route(raw), {topic: _route(r) for topic, r in raw.get("topics", {}).items()})
 
 
 def four_years_after(day: date) -> date:
@@ -135,6 +191,7 @@ def check(m: Municipality, today: date, strict: bool) -> list[Problem]:
                             f"{topic} under topics, eller skriv under covered_elsewhere, hvor kommunens særskilte "
                             f"plan for emnet findes (fx {topic}: https://kommune.dk/plan).",
                             "error" if strict else "warning"))
+    problems += _check_after_hours(m, strict)
     gov = m.governance
     if not any(council in gov.adopted_by.lower() for council in COUNCILS):
         problems.append(o.problem(("governance", "adopted_by"),
@@ -175,6 +232,34 @@ def check(m: Municipality, today: date, strict: bool) -> list[Problem]:
         problems.append(o.problem(("governance", "example"),
                         "vedtagelsen er et eksempel. Skriv den rigtige vedtagelse, og slet "
                         "\"example: true\" før udgivelse.", "error" if strict else "warning"))
+    return problems
+
+
+def _check_after_hours(m: Municipality, strict: bool) -> list[Problem]:
+    """The out-of-hours route: there, with a valid number, for covered topics only, and confirmed locally."""
+    o = m.origin
+    if m.after_hours is None:
+        return [o.problem((), "borgersiden og handlekortene skal vise, hvem man kan ringe til uden for kontortid, men "
+                          "municipality.yml har ingen after_hours. Tilføj after_hours under municipality med text, number og "
+                          "when, fx text: Politiet, der kan kontakte kommunens socialvagt, number: \"114\", when: uden "
+                          "for kontortid og i weekender. Skriv kun et kommunalt nummer, kommunen selv har bekræftet.")]
+    problems = []
+    places = [(("after_hours",), m.after_hours.route),
+              *((("after_hours", "topics", t), r) for t, r in m.after_hours.topics.items())]
+    for path, route in places:
+        if phone_digits(route.phone.number) is None:
+            problems.append(o.problem(path + ("number",), f"\"{route.phone.number}\" er ikke et dansk telefonnummer "
+                                      "(8 cifre) eller et kort nummer som 114. Skriv fx \"114\"."))
+        if route.needs_confirmation:
+            problems.append(o.problem(path + ("needs_confirmation",),
+                            f"vejen uden for kontortid (»{route.text}«, {route.phone.display}) er ikke bekræftet af "
+                            "kommunen. Bekræft den (fx med politiet og socialvagten), og slet linjen "
+                            "\"needs_confirmation: true\" før udgivelse.", "error" if strict else "warning"))
+    for topic in m.after_hours.topics:
+        if topic not in m.topics:
+            problems.append(o.problem(("after_hours", "topics", topic),
+                            f"after_hours har en vej for {TOPIC_NAMES[topic]}, men beredskabet dækker ikke emnet. "
+                            f"Slet {topic} under after_hours.topics, eller tilføj emnet under topics."))
     return problems
 
 

@@ -18,6 +18,7 @@ class WarningSign:
     kind: str
     category: str
     text: str
+    en: str | None  # the text in English, for the English citizen page
     keywords: tuple[str, ...]
     visibility: str
     source: Source
@@ -26,5 +27,5 @@ class WarningSign:
 
 def build(raw: dict, origin: Origin) -> WarningSign:
     """A WarningSign from a schema-valid mapping."""
-    return WarningSign(raw["id"], raw["topic"], raw["kind"], raw["category"], raw["text"],
+    return WarningSign(raw["id"], raw["topic"], raw["kind"], raw["category"], raw["text"], raw.get("en"),
                        tuple(raw.get("keywords", ())), visibility(raw), Source.of(raw["source"]), origin)
