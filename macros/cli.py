@@ -20,7 +20,7 @@ from .model.problems import errors, report
 from .outdir import Refused
 
 EXIT_OK, EXIT_DATA, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = "check, build, new, serve, migrate eller system-deps"
+COMMANDS = "check, build, directory, new, serve, migrate eller system-deps"
 
 
 def _speak_danish() -> None:
@@ -75,6 +75,16 @@ def _parser() -> argparse.ArgumentParser:
     strict_option(build)
     build.add_argument("--out", type=Path, default=Path("site"), metavar="MAPPE",
                        help="mappen, der bygges til (standard: site)")
+    directory = sub.add_parser("directory", help="byg den nationale oversigt over alle kommuner i en mappe",
+                               description="Tjek hver kommunes datamappe i MAPPE (uden at bygge dem), og skriv "
+                                           "den nationale oversigt (index.html), en HSDS 3.0-eksport (hsds.json) "
+                                           "og rækkerne som JSON (kommuner.json). En kommune med fejl i data står "
+                                           "i oversigten med sin første fejl. En mappe skiftes kun ud, hvis den er "
+                                           "tom eller en tidligere oversigt.")
+    directory.add_argument("root", type=Path, metavar="MAPPE",
+                           help="mappen med kommunernes datamapper, én mappe pr. kommune (fx data)")
+    directory.add_argument("--out", type=Path, required=True, metavar="MAPPE", help="mappen, oversigten skrives til")
+    directory.set_defaults(data=None)
     new = sub.add_parser("new", help="opret en ny kommunes datamappe med pladsholdere (UDFYLD)",
                          description="Opret en ny kommunes datamappe med pladsholdere (UDFYLD), der skal udfyldes.")
     new.add_argument("dir", type=Path, metavar="MAPPE", help="den nye mappe, fx data/frederiksberg")
@@ -148,6 +158,8 @@ def _run(args: argparse.Namespace) -> int:
         return _new(args.dir, args.name)
     if args.command == "system-deps":
         return _system_deps()
+    if args.command == "directory":
+        return _directory(args.root, args.out)
     if args.data is None:
         args.data = default_data_dir()
     if args.data is None:
@@ -168,6 +180,19 @@ def _run(args: argparse.Namespace) -> int:
         return serve(args.data, args.addr)
     from .build import build_all
     return build_all(args.data, args.out, args.strict)
+
+
+def _directory(root: Path, out: Path) -> int:
+    if not root.is_dir():
+        sys.stderr.write(f"infohus: mappen \"{root}\" findes ikke. Angiv mappen med kommunernes datamapper, "
+                         "fx infohus directory data --out oversigt.\n")
+        return EXIT_SYSTEM
+    from .build import build_directory, municipality_folders
+    if not municipality_folders(root):
+        sys.stderr.write(f"infohus: der er ingen kommunemapper i \"{root}\". Angiv mappen, der har én datamappe pr. "
+                         "kommune, fx infohus directory data --out oversigt.\n")
+        return EXIT_SYSTEM
+    return build_directory(root, out)
 
 
 def _new(folder: Path, name: str) -> int:
