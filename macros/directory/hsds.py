@@ -2,8 +2,8 @@
 
 Ids are UUIDv5 of stable infohus ids ("infohus:<municipality>:contact:<id>"), so a record keeps its id from
 one export to the next. HSDS times carry a fixed UTC offset, and Denmark changes its offset twice a year:
-each opening time is given once per period of one offset (valid_from, valid_to, timezone, opens_at with
-that offset), over the year from the export's date.
+each opening time is given once per period of one offset (valid_from, valid_to, timezone, opens_at and
+closes_at each with the offset Copenhagen has at that moment), over the year from the export's date.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .rows import ADOPTED, FAILED, EntryPoint, Row
+from ..model.contacts import Hours
 from ..model.municipality import LAW, TOPIC_NAMES
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://infohus.invalid/hsds")  # fixed: ids never change
@@ -26,24 +27,31 @@ def uid(*parts: str) -> str:
     return str(uuid.uuid5(NAMESPACE, ":".join(("infohus", *parts))))
 
 
-def offset_periods(start: date, days: int = SPAN_DAYS) -> list[tuple[date, date, int]]:
-    """(first day, last day, UTC offset in hours) of each stretch of days with one offset in Copenhagen,
-    from `start` for `days` days; a day counts with the offset it has at noon (the switch is at night)."""
-    periods: list[tuple[date, date, int]] = []
+def offset_periods(start: date, opens: str = "12:00", closes: str = "12:00",
+                   days: int = SPAN_DAYS) -> list[tuple[date, date, int, int]]:
+    """(first day, last day, UTC offset at opening, UTC offset at closing, in hours) of each stretch of days
+    from `start` on which Copenhagen has the same offsets at those two local times ("24:00" is the next
+    midnight). A line open at night on the night of a switch gets a day of its own with two offsets."""
+    periods: list[tuple[date, date, int, int]] = []
     for n in range(days):
         day = start + timedelta(days=n)
-        hours = int(datetime.combine(day, time(12), ZONE).utcoffset().total_seconds() // 3600)
-        if periods and periods[-1][2] == hours:
-            periods[-1] = (periods[-1][0], day, hours)
+        key = (_offset(day, opens), _offset(day, closes))
+        if periods and periods[-1][2:] == key:
+            periods[-1] = (periods[-1][0], day, *key)
         else:
-            periods.append((day, day, hours))
+            periods.append((day, day, *key))
     return periods
+
+
+def _offset(day: date, clock: str) -> int:
+    if clock == "24:00":
+        day, clock = day + timedelta(days=1), "00:00"
+    return int(datetime.combine(day, time.fromisoformat(clock), ZONE).utcoffset().total_seconds() // 3600)
 
 
 def export(rows: list[Row], on: date) -> list[dict]:
     """Every public entry point of every municipality without errors, as HSDS 3.0 services."""
-    periods = offset_periods(on)
-    return [_service(r, e, periods) for r in rows if r.status != FAILED for e in r.entry_points]
+    return [_service(r, e, on) for r in rows if r.status != FAILED for e in r.entry_points]
 
 
 def _organization(r: Row) -> dict:
@@ -53,7 +61,7 @@ def _organization(r: Row) -> dict:
             "website": r.url_public}
 
 
-def _service(r: Row, e: EntryPoint, periods: list[tuple[date, date, int]]) -> dict:
+def _service(r: Row, e: EntryPoint, on: date) -> dict:
     c, mid = e.contact, r.municipality_id
     sid = uid(mid, "contact", c.id)
     org = _organization(r)
@@ -66,7 +74,8 @@ def _service(r: Row, e: EntryPoint, periods: list[tuple[date, date, int]]) -> di
         "phones": [{"id": uid(mid, "contact", c.id, "phone", str(i)), "service_id": sid, "number": p.display,
                     "type": "voice", "description": p.label or "", "languages": [_danish(mid, c.id, str(i))]}
                    for i, p in enumerate(c.phones)],
-        "schedules": [_schedule(mid, c.id, sid, i, h, period) for i, h in enumerate(c.hours) for period in periods],
+        "schedules": [_schedule(mid, c.id, sid, i, h, period) for i, h in enumerate(c.hours)
+                      for period in offset_periods(on, h.opens, h.closes)],
         "service_areas": [{"id": uid(mid, "service_area"), "service_id": sid, "name": r.name,
                            "description": f"Borgere i {r.name} og medarbejdere, der er bekymrede for dem."}],
         "languages": [_danish(mid, c.id)],
@@ -81,13 +90,13 @@ def _service(r: Row, e: EntryPoint, periods: list[tuple[date, date, int]]) -> di
     return service
 
 
-def _schedule(mid: str, cid: str, sid: str, i: int, h, period: tuple[date, date, int]) -> dict:
-    first, last, hours = period
-    offset = f"+{hours:02d}:00"
+def _schedule(mid: str, cid: str, sid: str, i: int, h: Hours, period: tuple[date, date, int, int]) -> dict:
+    """One opening time over one period; `timezone` is the offset at opening, as opens_at states it."""
+    first, last, at_opening, at_closing = period
     return {"id": uid(mid, "contact", cid, "hours", str(i), first.isoformat()), "service_id": sid,
-            "valid_from": first.isoformat(), "valid_to": last.isoformat(), "timezone": hours,
+            "valid_from": first.isoformat(), "valid_to": last.isoformat(), "timezone": at_opening,
             "freq": "WEEKLY", "wkst": "MO", "byday": ",".join(ICAL_DAYS[d] for d in h.days),
-            "opens_at": f"{h.opens}{offset}", "closes_at": f"{h.closes}{offset}",
+            "opens_at": f"{h.opens}+{at_opening:02d}:00", "closes_at": f"{h.closes}+{at_closing:02d}:00",
             "description": "døgnet rundt" if h.always else h.text}
 
 
