@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
+import shutil
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.exceptions import MkDocsException
@@ -13,7 +16,7 @@ from .beredskab.page import build_internal_edition, build_public_edition
 from .cards.pdf import build_cards
 from .citizen.page import build_public
 from .common.background import in_background
-from .common.faults import SystemFault
+from .common.faults import SystemFault, sentence
 from .common.paths import CARDS_FOLDER, INTERNAL_PLAN_PDF, MUNICIPALITY_FILE, ROOT
 from .common.text import danish_key
 from .directory.page import write_directory
@@ -161,3 +164,63 @@ def _relative(problem: Problem, root: Path) -> Problem:
 def _format_problem(folder: Path, exc: WrongFormat) -> Problem:
     """A folder written for another data format, as the row's first error."""
     return Problem(str(Path(folder.name) / MUNICIPALITY_FILE), exc.line, "", exc.sentence().split(": ", 1)[1])
+
+
+_PENDING: list[tuple[str, DataSet]] = []  # what the forked workers of `build_every` build, by index
+
+
+def build_every(root: Path, out: Path, strict: bool) -> int:
+    """`infohus build --all ROOT --out OUT`: every municipality folder under ROOT into OUT/<folder>/.
+
+    The national data is read once; each folder is checked here, then built in a worker process, as many at
+    once as the machine has cores. A folder whose data has errors is reported with its file and line and
+    left out of OUT; the others are built all the same, and the exit code is then 1. OUT is replaced as a
+    single build's OUT is: only when every built folder succeeded far enough to be swapped in together.
+    """
+    folders = municipality_folders(root)
+    national = national_dir_for(root / "_")
+    target = outdir.claim(out, {"projektmappen": ROOT, "datamappen": root, "de nationale data": national})
+    national_read = read_national(national)
+    failed_names: list[str] = []
+    _PENDING.clear()
+    for folder in folders:
+        try:
+            ds, problems = checked(folder, strict, national_read=national_read)
+        except WrongFormat as exc:
+            failed_names.append(folder.name)
+            sys.stderr.write(f"{folder.name}: data har fejl; ikke bygget.\n{exc.sentence()}\n")
+            continue
+        if ds is None or errors(problems):
+            failed_names.append(folder.name)
+            sys.stderr.write(f"{folder.name}: data har fejl; ikke bygget.\n{report(errors(problems), national)}\n")
+        else:
+            _PENDING.append((folder.name, ds))
+    with outdir.held(target) as place, place.staging() as staging:
+        workers = max(1, min(len(_PENDING), os.cpu_count() or 1))
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(_build_one, [(i, str(staging)) for i in range(len(_PENDING))]))
+        for (name, _), why in zip(_PENDING, results):
+            if why is not None:
+                failed_names.append(name)
+                sys.stderr.write(f"{name}: byggeriet fejlede; ikke bygget: {why}\n")
+        dates = [ds.content_date() for name, ds in _PENDING if name not in failed_names]
+        place.publish({"data": str(Path(root).resolve()), **({"date": max(dates).isoformat()} if dates else {})})
+    built = len(folders) - len(failed_names)
+    sys.stdout.write(f"Bygget: {target.path} ({built} af {len(folders)} kommuner"
+                     + (f"; ikke bygget: {', '.join(sorted(failed_names))}).\n" if failed_names else ").\n"))
+    return EXIT_DATA if failed_names else EXIT_OK
+
+
+def _build_one(task: tuple[int, str]) -> str | None:
+    """In a worker: build the index-th pending municipality into STAGING/<folder>; None, or why it failed."""
+    index, staging = task
+    name, ds = _PENDING[index]
+    part = Path(staging) / f".{name}.part"  # in this build's own staging folder; renamed only when whole
+    try:
+        part.mkdir()
+        build_outputs(ds, part)
+        part.rename(Path(staging) / name)
+    except (DataError, MkDocsException, SystemFault, OSError) as exc:
+        shutil.rmtree(part, ignore_errors=True)
+        return report(exc.problems, ds.national_dir) if isinstance(exc, DataError) else sentence(exc)
+    return None

@@ -72,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
                            description="Tjek data, og byg håndbogen (intranet/) og borgersiden (public/). "
                                        "En mappe skiftes kun ud, hvis den er tom eller et tidligere infohus-byg.")
     data_option(build)
+    build.add_argument("--all", type=Path, default=None, metavar="MAPPE", dest="every",
+                       help="byg hver kommunes datamappe i MAPPE til OUT/<mappe>/, flere ad gangen (i stedet for --data)")
     strict_option(build)
     build.add_argument("--out", type=Path, default=Path("site"), metavar="MAPPE",
                        help="mappen, der bygges til (standard: site)")
@@ -160,6 +162,8 @@ def _run(args: argparse.Namespace) -> int:
         return _system_deps()
     if args.command == "directory":
         return _directory(args.root, args.out)
+    if args.command == "build" and args.every is not None:
+        return _build_every(args)
     if args.data is None:
         args.data = default_data_dir()
     if args.data is None:
@@ -193,6 +197,18 @@ def _directory(root: Path, out: Path) -> int:
                          "kommune, fx infohus directory data --out oversigt.\n")
         return EXIT_SYSTEM
     return build_directory(root, out)
+
+
+def _build_every(args: argparse.Namespace) -> int:
+    if args.data is not None:
+        sys.stderr.write("infohus: brug enten --data (én kommune) eller --all (alle kommuner i en mappe), ikke begge.\n")
+        return EXIT_SYSTEM
+    from .build import build_every, municipality_folders
+    if not args.every.is_dir() or not municipality_folders(args.every):
+        sys.stderr.write(f"infohus: der er ingen kommunemapper i \"{args.every}\". Angiv mappen, der har én datamappe "
+                         "pr. kommune, fx infohus build --all data --out site.\n")
+        return EXIT_SYSTEM
+    return build_every(args.every, args.out, args.strict)
 
 
 def _new(folder: Path, name: str) -> int:
