@@ -63,6 +63,7 @@ class Row:
     url_plan: str | None = None
     url_public: str | None = None
     assured: date | None = None  # the newest confirmation of what the row shows
+    example: bool = False  # the adoption is example data (governance.example), not the council's decision
 
     @property
     def out_of_hours(self) -> tuple[EntryPoint, ...]:
@@ -82,7 +83,7 @@ def row(folder: Path, ds: DataSet) -> Row:
                topics=tuple(t for t in TOPICS if t in m.topics), elsewhere=view.elsewhere,
                adopted_on=gov.adopted_on, next_revision=gov.next_revision, overdue=gov.next_revision < ds.today,
                entry_points=entries, emergency=view.emergency, url_plan=m.url_beredskab, url_public=m.url_public,
-               assured=max(c.verified_on for c in view.local))
+               assured=max(c.verified_on for c in view.local), example=gov.example)
 
 
 def failed(folder: Path, first: Problem, name: str | None = None) -> Row:
@@ -107,7 +108,7 @@ def plain(r: Row) -> dict:
     base = {"mappe": r.folder, "kommune": r.name, "status": r.status}
     if r.error is not None:
         return {**base, "fejl": {"fil": r.error.file, "linje": r.error.line, "tekst": str(r.error)}}
-    return {**base, "id": r.municipality_id,
+    return {**base, "id": r.municipality_id, "eksempel": r.example,
             "emner": [{"emne": t, "navn": TOPIC_NAMES[t]} for t in r.topics],
             "andre_planer": [{"emne": t, "navn": TOPIC_NAMES[t], "adresse": url} for t, url in r.elsewhere],
             "vedtaget": r.adopted_on.isoformat() if r.status == ADOPTED else None,
