@@ -1,9 +1,9 @@
 """Issue 23: `infohus directory` over the generated municipalities, beside a plain `mkdocs build` of the handbook.
 
 `rows(tmp)` generates the 98 municipalities (bench/generate.py; 10 in quick mode), times `infohus directory`
-over them in a fresh process (interpreter start included), and times a plain `mkdocs build` of the default
-data's handbook in the same run, so the ratio compares two figures of one machine at one moment. Medians
-of `settings.RUNS` runs. Run alone: `.venv/bin/python bench/bench_directory.py`.
+over them in a fresh process (interpreter start included), and `infohus build --all` over 10 of them (2 in
+quick mode), and times a plain `mkdocs build` of the default data's handbook in the same run, so the ratios
+compare figures of one machine at one moment. Medians of `settings.RUNS` runs. Run alone: `.venv/bin/python bench/bench_directory.py`.
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ BIN = Path(sys.executable).parent
 DATA = ROOT / "data" / "hjoerring"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "INFOHUS_TODAY": TODAY}
 COUNT = 10 if QUICK else None  # None: all 98
+ALL_COUNT = 2 if QUICK else 10
 
 
 def _median(cmd: list[str], outs: list[Path], env: dict[str, str] = ENV, ok=(0,)) -> float:
@@ -54,6 +55,12 @@ def rows(tmp: Path) -> Iterator[tuple[str, str, str]]:
            f"ratio {took / plain:.2f}; target <= 60 s for 98")
     size = (outs[0] / "index.html").stat().st_size
     yield f"directory index.html, {len(made)} rows", f"{size / 1024:.1f} KiB", f"{size} bytes; target <= 100 KB for 98"
+    some = tmp / "kommuner-all"
+    generate.generate(some, ALL_COUNT)
+    every = _median([str(BIN / "infohus"), "build", "--all", str(some), "--out"],
+                    [tmp / f"all-{i}" for i in range(RUNS)])
+    yield (f"infohus build --all, {ALL_COUNT} municipalities (wall, all cores)", f"{every:.3f} s",
+           f"{every / ALL_COUNT / plain:.2f}x plain mkdocs per municipality; target <= 2.5")
 
 
 if __name__ == "__main__":

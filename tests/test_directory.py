@@ -108,10 +108,11 @@ def test_every_municipality_has_a_row_and_the_broken_one_its_first_error(few, ch
     assert expected.startswith(f"kommuner/{BROKEN}/contacts.yml:{few['line']}: ")
     broken = next(r for r in rows if r["mappe"] == BROKEN)
     assert broken == {"mappe": BROKEN, "kommune": "Frederiksberg Kommune", "status": "data har fejl",
-                      "fejl": {"fil": f"kommuner/{BROKEN}/contacts.yml", "linje": few["line"], "tekst": expected}}
+                      "fejl": {"fil": f"kommuner/{BROKEN}/contacts.yml", "linje": few["line"]}}
     assert done.stderr == f"Frederiksberg Kommune: data har fejl: {expected}\n"
     page = _text_of(few["out"] / "index.html")
-    assert f"Frederiksberg Kommune data har fejl Første fejl: kommuner/{BROKEN}/contacts.yml:{few['line']}" in page
+    assert f"Frederiksberg Kommune data har fejl Første fejl: kommuner/{BROKEN}/contacts.yml:{few['line']} (kør " \
+        "infohus check på mappen for at se den)" in page
     for r in rows:
         assert r["kommune"] in page
     assert sum(r["status"] != "data har fejl" for r in rows) == FEW - 1
@@ -226,7 +227,9 @@ def test_hsds_times_carry_copenhagens_offset_for_each_period_of_summer_and_winte
 def test_no_internal_record_reaches_any_of_the_three_files(few):
     files = {name: (few["out"] / name).read_text(encoding="utf-8") for name in ("index.html", "hsds.json", "kommuner.json")}
     assert "Infohus København" in files["index.html"] and "72 30 00 01" in files["hsds.json"]  # the public entry is
-    leaks = [(name, secret) for name, text in files.items() for secret in SECRETS if secret in text]
+    # The broken municipality's error quotes an internal contact's number: only its file and line are public.
+    leaks = [(name, secret) for name, text in files.items() for secret in (*SECRETS, generate.BROKEN_NUMBER)
+             if secret in text]
     assert leaks == []
     # Nor any generated example person, their e-mails or a verifier, in any municipality.
     import yaml

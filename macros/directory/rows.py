@@ -107,7 +107,8 @@ def plain(r: Row) -> dict:
     """The row as plain JSON (kommuner.json), for the hotline's own tools."""
     base = {"mappe": r.folder, "kommune": r.name, "status": r.status}
     if r.error is not None:
-        return {**base, "fejl": {"fil": r.error.file, "linje": r.error.line, "tekst": str(r.error)}}
+        # Only where: the message may quote a value of a record that is not public (the console has it all).
+        return {**base, "fejl": {"fil": r.error.file, "linje": r.error.line}}
     return {**base, "id": r.municipality_id, "eksempel": r.example,
             "emner": [{"emne": t, "navn": TOPIC_NAMES[t]} for t in r.topics],
             "andre_planer": [{"emne": t, "navn": TOPIC_NAMES[t], "adresse": url} for t, url in r.elsewhere],
