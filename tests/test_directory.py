@@ -310,8 +310,10 @@ def test_98_municipalities_make_a_small_clean_page_that_works_with_and_without_j
             shot = web.new_page(browser, width=width)
             shot.goto(base + "index.html")
             assert shot.evaluate("document.documentElement.scrollWidth") <= width
+            assert shot.get_by_role("button", name="Næste revision").is_visible()  # sortable on a phone too
             shot.screenshot(path=str(tmp_path / f"oversigt-{width}.png"), clip={"x": 0, "y": 0, "width": width,
                                                                              "height": 1600})
         plain = web.new_page(browser, javascript=False, width=360)
         plain.goto(base + "index.html")
         assert plain.locator(".ih-dir__search").is_hidden() and plain.locator("tbody tr:visible").count() == 98
+        assert plain.locator(".ih-dir__sort-hint").is_hidden() and plain.locator("thead button").count() == 0

@@ -4,6 +4,8 @@
   var box = document.querySelector(".ih-dir__search"), query = document.getElementById("ih-dir-q");
   var count = document.getElementById("ih-dir-count"), heads = [].slice.call(table.tHead.rows[0].cells);
   box.hidden = false;
+  table.querySelector(".ih-dir__sort-hint").hidden = false;
+  table.classList.add("ih-dir__table--sortable");
   query.addEventListener("input", function () {
     var wanted = query.value.trim().toLowerCase(), shown = 0;
     rows.forEach(function (row) {
