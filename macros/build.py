@@ -1,8 +1,12 @@
 """`infohus build`: validate once, build every output into a staging folder beside OUT, then swap it in."""
 from __future__ import annotations
 
+import dataclasses
+import multiprocessing
+import os
+import shutil
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.exceptions import MkDocsException
@@ -12,12 +16,16 @@ from .beredskab.page import build_internal_edition, build_public_edition
 from .cards.pdf import build_cards
 from .citizen.page import build_public
 from .common.background import in_background
-from .common.faults import SystemFault
-from .common.paths import CARDS_FOLDER, INTERNAL_PLAN_PDF, ROOT
+from .common.faults import SystemFault, sentence
+from .common.paths import CARDS_FOLDER, INTERNAL_PLAN_PDF, MUNICIPALITY_FILE, ROOT
+from .common.text import danish_key
+from .directory.page import write_directory
+from .directory.rows import failed, row
 from .gates import checked
 from .handbook.site import NO_LOG, BuildLog, build_handbook
-from .model.dataset import DataSet, national_dir_for
-from .model.problems import DataError, errors, report
+from .model.dataformat import WrongFormat
+from .model.dataset import DataSet, national_dir_for, read_national, today
+from .model.problems import DataError, Problem, errors, report
 
 EXIT_OK, EXIT_DATA, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -95,3 +103,124 @@ def build_outputs(ds: DataSet, folder: Path, log: BuildLog = NO_LOG) -> None:
     cards.rmdir()
     internal.replace(folder / "intranet" / INTERNAL_PLAN_PDF)
     build_public(ds, folder / "public", (plan.pdf_bytes, plan.pdf_pages))
+
+
+# Folders under a directory's ROOT that are never a municipality: the national data and the schemas (as in data/).
+NOT_MUNICIPALITIES = ("national", "schema")
+
+
+def municipality_folders(root: Path) -> list[Path]:
+    """The municipality folders under `root`: every folder holding a YAML file, except national/ and schema/."""
+    return sorted(p for p in Path(root).iterdir() if p.is_dir() and not p.name.startswith(".")
+                  and p.name not in NOT_MUNICIPALITIES and any(p.glob("*.y*ml")))
+
+
+def build_directory(root: Path, out: Path) -> int:
+    """`infohus directory ROOT --out OUT`: check every municipality folder under ROOT (no build) and write the
+    national overview, its HSDS 3.0 export and its rows as JSON into OUT, replaced as a build is.
+
+    The national data is read once for all. A municipality whose data has errors gets a row saying so, with
+    its first error's file and line; the others are written all the same, and the exit code is then 1.
+    """
+    folders = municipality_folders(root)
+    national = national_dir_for(root / "_")  # national/ beside the municipality folders, else the shipped one
+    target = outdir.claim(out, {"projektmappen": ROOT, "datamappen": root, "de nationale data": national})
+    national_read = read_national(national)
+    rows = []
+    for folder in folders:
+        try:
+            ds, problems = checked(folder, national_read=national_read)
+        except WrongFormat as exc:
+            rows.append(failed(folder, _format_problem(folder, exc)))
+            continue
+        found = errors(problems)
+        if ds is None or found:
+            first = found[0] if found else problems[0]
+            rows.append(failed(folder, _relative(first, root), ds.municipality.name if ds is not None else None))
+        else:
+            rows.append(row(folder, ds))
+    rows.sort(key=lambda r: danish_key(r.name))
+    on = today()
+    with outdir.held(target) as place, place.staging() as staging:
+        write_directory(rows, staging, on)
+        place.publish({"data": str(Path(root).resolve()), "date": on.isoformat()})
+    broken = [r for r in rows if r.error is not None]
+    for r in broken:
+        sys.stderr.write(f"{r.name}: data har fejl: {r.error}\n")
+    sys.stdout.write(f"Oversigt over {len(rows)} kommuner bygget: {target.path}"
+                     + (f" ({len(broken)} med fejl i data).\n" if broken else ".\n"))
+    return EXIT_DATA if broken else EXIT_OK
+
+
+def _relative(problem: Problem, root: Path) -> Problem:
+    """`problem` with its file named from ROOT's parent (e.g. "kommuner/aabenraa/contacts.yml")."""
+    try:
+        shown = Path(problem.file).resolve().relative_to(Path(root).resolve().parent)
+    except ValueError:
+        return problem
+    return dataclasses.replace(problem, file=str(shown))
+
+
+def _format_problem(folder: Path, exc: WrongFormat) -> Problem:
+    """A folder written for another data format, as the row's first error."""
+    return Problem(str(Path(folder.name) / MUNICIPALITY_FILE), exc.line, "", exc.sentence().split(": ", 1)[1])
+
+
+_PENDING: list[tuple[str, DataSet]] = []  # what the forked workers of `build_every` build, by index
+
+
+def build_every(root: Path, out: Path, strict: bool) -> int:
+    """`infohus build --all ROOT --out OUT`: every municipality folder under ROOT into OUT/<folder>/.
+
+    The national data is read once; each folder is checked here, then built in a worker process, as many at
+    once as the machine has cores. A folder whose data has errors is reported with its file and line and
+    left out of OUT; the others are built all the same, and the exit code is then 1. OUT is replaced as a
+    single build's OUT is: only when every built folder succeeded far enough to be swapped in together.
+    """
+    folders = municipality_folders(root)
+    national = national_dir_for(root / "_")
+    target = outdir.claim(out, {"projektmappen": ROOT, "datamappen": root, "de nationale data": national})
+    national_read = read_national(national)
+    failed_names: list[str] = []
+    _PENDING.clear()
+    for folder in folders:
+        try:
+            ds, problems = checked(folder, strict, national_read=national_read)
+        except WrongFormat as exc:
+            failed_names.append(folder.name)
+            sys.stderr.write(f"{folder.name}: data har fejl; ikke bygget.\n{exc.sentence()}\n")
+            continue
+        if ds is None or errors(problems):
+            failed_names.append(folder.name)
+            sys.stderr.write(f"{folder.name}: data har fejl; ikke bygget.\n{report(errors(problems), national)}\n")
+        else:
+            _PENDING.append((folder.name, ds))
+    with outdir.held(target) as place, place.staging() as staging:
+        workers = max(1, min(len(_PENDING), os.cpu_count() or 1))
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(_build_one, [(i, str(staging)) for i in range(len(_PENDING))]))
+        for (name, _), why in zip(_PENDING, results):
+            if why is not None:
+                failed_names.append(name)
+                sys.stderr.write(f"{name}: byggeriet fejlede; ikke bygget: {why}\n")
+        dates = [ds.content_date() for name, ds in _PENDING if name not in failed_names]
+        place.publish({"data": str(Path(root).resolve()), **({"date": max(dates).isoformat()} if dates else {})})
+    built = len(folders) - len(failed_names)
+    sys.stdout.write(f"Bygget: {target.path} ({built} af {len(folders)} kommuner"
+                     + (f"; ikke bygget: {', '.join(sorted(failed_names))}).\n" if failed_names else ").\n"))
+    return EXIT_DATA if failed_names else EXIT_OK
+
+
+def _build_one(task: tuple[int, str]) -> str | None:
+    """In a worker: build the index-th pending municipality into STAGING/<folder>; None, or why it failed."""
+    index, staging = task
+    name, ds = _PENDING[index]
+    part = Path(staging) / f".{name}.part"  # in this build's own staging folder; renamed only when whole
+    try:
+        part.mkdir()
+        build_outputs(ds, part)
+        part.rename(Path(staging) / name)
+    except (DataError, MkDocsException, SystemFault, OSError) as exc:
+        shutil.rmtree(part, ignore_errors=True)
+        return report(exc.problems, ds.national_dir) if isinstance(exc, DataError) else sentence(exc)
+    return None

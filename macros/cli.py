@@ -20,7 +20,7 @@ from .model.problems import errors, report
 from .outdir import Refused
 
 EXIT_OK, EXIT_DATA, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = "check, build, new, serve, migrate eller system-deps"
+COMMANDS = "check, build, directory, new, serve, migrate eller system-deps"
 
 
 def _speak_danish() -> None:
@@ -72,9 +72,21 @@ def _parser() -> argparse.ArgumentParser:
                            description="Tjek data, og byg håndbogen (intranet/) og borgersiden (public/). "
                                        "En mappe skiftes kun ud, hvis den er tom eller et tidligere infohus-byg.")
     data_option(build)
+    build.add_argument("--all", type=Path, default=None, metavar="MAPPE", dest="every",
+                       help="byg hver kommunes datamappe i MAPPE til OUT/<mappe>/, flere ad gangen (i stedet for --data)")
     strict_option(build)
     build.add_argument("--out", type=Path, default=Path("site"), metavar="MAPPE",
                        help="mappen, der bygges til (standard: site)")
+    directory = sub.add_parser("directory", help="byg den nationale oversigt over alle kommuner i en mappe",
+                               description="Tjek hver kommunes datamappe i MAPPE (uden at bygge dem), og skriv "
+                                           "den nationale oversigt (index.html), en HSDS 3.0-eksport (hsds.json) "
+                                           "og rækkerne som JSON (kommuner.json). En kommune med fejl i data står "
+                                           "i oversigten med sin første fejl. En mappe skiftes kun ud, hvis den er "
+                                           "tom eller en tidligere oversigt.")
+    directory.add_argument("root", type=Path, metavar="MAPPE",
+                           help="mappen med kommunernes datamapper, én mappe pr. kommune (fx data)")
+    directory.add_argument("--out", type=Path, required=True, metavar="MAPPE", help="mappen, oversigten skrives til")
+    directory.set_defaults(data=None)
     new = sub.add_parser("new", help="opret en ny kommunes datamappe med pladsholdere (UDFYLD)",
                          description="Opret en ny kommunes datamappe med pladsholdere (UDFYLD), der skal udfyldes.")
     new.add_argument("dir", type=Path, metavar="MAPPE", help="den nye mappe, fx data/frederiksberg")
@@ -148,6 +160,10 @@ def _run(args: argparse.Namespace) -> int:
         return _new(args.dir, args.name)
     if args.command == "system-deps":
         return _system_deps()
+    if args.command == "directory":
+        return _directory(args.root, args.out)
+    if args.command == "build" and args.every is not None:
+        return _build_every(args)
     if args.data is None:
         args.data = default_data_dir()
     if args.data is None:
@@ -168,6 +184,31 @@ def _run(args: argparse.Namespace) -> int:
         return serve(args.data, args.addr)
     from .build import build_all
     return build_all(args.data, args.out, args.strict)
+
+
+def _directory(root: Path, out: Path) -> int:
+    if not root.is_dir():
+        sys.stderr.write(f"infohus: mappen \"{root}\" findes ikke. Angiv mappen med kommunernes datamapper, "
+                         "fx infohus directory data --out oversigt.\n")
+        return EXIT_SYSTEM
+    from .build import build_directory, municipality_folders
+    if not municipality_folders(root):
+        sys.stderr.write(f"infohus: der er ingen kommunemapper i \"{root}\". Angiv mappen, der har én datamappe pr. "
+                         "kommune, fx infohus directory data --out oversigt.\n")
+        return EXIT_SYSTEM
+    return build_directory(root, out)
+
+
+def _build_every(args: argparse.Namespace) -> int:
+    if args.data is not None:
+        sys.stderr.write("infohus: brug enten --data (én kommune) eller --all (alle kommuner i en mappe), ikke begge.\n")
+        return EXIT_SYSTEM
+    from .build import build_every, municipality_folders
+    if not args.every.is_dir() or not municipality_folders(args.every):
+        sys.stderr.write(f"infohus: der er ingen kommunemapper i \"{args.every}\". Angiv mappen, der har én datamappe "
+                         "pr. kommune, fx infohus build --all data --out site.\n")
+        return EXIT_SYSTEM
+    return build_every(args.every, args.out, args.strict)
 
 
 def _new(folder: Path, name: str) -> int:

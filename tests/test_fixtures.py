@@ -58,7 +58,8 @@ def lines_for(output: str, target: Path) -> list[str]:
 
 def test_there_are_fixtures_for_every_kind():
     schemas = {p.name.removesuffix(".schema.json") for p in (FIXTURES.parent.parent / "data" / "schema").glob("*.json")}
-    kinds = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
+    # hsds/ holds the vendored HSDS 3.0 schemas the directory's export is checked against, not a data kind.
+    kinds = {p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name != "hsds"}
     assert kinds == schemas - {"common"}
     for kind in kinds:
         assert list((FIXTURES / kind / "valid").glob("*.yml")), f"no valid fixture for {kind}"

@@ -501,3 +501,15 @@ def test_the_url_check_accepts_real_addresses(url):
     from macros.model.record import valid_url
 
     assert valid_url(url)
+
+
+def test_an_id_that_is_a_list_is_a_located_error_not_a_crash(data_copy, check):
+    """Found by test_property: the check for text left as `infohus new` wrote it looked a list up as a key."""
+    signs = data_copy / "warning_signs.yml"
+    text = signs.read_text(encoding="utf-8")
+    assert "  - id: eks-aendret-adfaerd\n" in text
+    signs.write_text(text.replace("  - id: eks-aendret-adfaerd\n", "  - id: [1, 2]\n", 1), encoding="utf-8")
+    at = next(n for n, row in enumerate(signs.read_text(encoding="utf-8").splitlines(), 1) if row == "  - id: [1, 2]")
+    code, output = check(data_copy)
+    assert code == 1, output
+    assert f"{signs}:{at}:" in output and "stoppede på en fejl i infohus selv" not in output

@@ -12,7 +12,12 @@ MACROS = ROOT / "macros"
 OUTPUTS = ("handbook", "citizen", "cards", "beredskab", "scaffold")
 # Room -> the rooms it may import from (besides itself).
 ALLOWED = {"common": set(), "model": {"common"}, **{room: {"model", "common"} for room in OUTPUTS},
-           "migrate": {"model", "common", "scaffold"}}  # a new format's required texts come from the templates
+           "migrate": {"model", "common", "scaffold"},  # a new format's required texts come from the templates
+           # The one exception to "outputs never import each other": the directory shows only what the citizen
+           # page's public gate lets through, so it imports that gate (citizen.view) and nothing else of it.
+           "directory": {"model", "common", "citizen"}}
+GATE_ONLY = {"directory": {"citizen": {"macros.citizen.view", "macros.citizen.view.CitizenView",
+                                       "macros.citizen.view.PublicContact", "macros.citizen.view.public_view"}}}
 
 
 def _module_name(path: Path) -> str:
@@ -54,6 +59,12 @@ def test_each_room_imports_only_the_rooms_below_it(path):
     room = path.relative_to(MACROS).parts[0]
     bad = sorted(m for m in _imports(path) if (_room(m) or "top-level") not in ALLOWED[room] | {room})
     assert bad == [], f"{path.relative_to(ROOT)} ({room}) may import only {sorted(ALLOWED[room])}, not {bad}"
+
+
+@pytest.mark.parametrize("path", sorted((MACROS / "directory").rglob("*.py")), ids=lambda p: p.name)
+def test_the_directory_takes_only_the_citizen_pages_public_gate(path):
+    citizen = {m for m in _imports(path) if _room(m) == "citizen"}
+    assert citizen <= GATE_ONLY["directory"]["citizen"], f"{path.relative_to(ROOT)} imports {sorted(citizen)}"
 
 
 def test_the_import_reader_sees_a_forbidden_import():

@@ -359,7 +359,7 @@ def test_infohus_alone_prints_the_danish_usage_and_exits_2():
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         "brug: infohus [-h] [--version] kommando ...",
-        'infohus: vælg en kommando: check, build, new, serve, migrate eller system-deps. Skriv "infohus --help" for at se, hvad de gør.']
+        'infohus: vælg en kommando: check, build, directory, new, serve, migrate eller system-deps. Skriv "infohus --help" for at se, hvad de gør.']
 
 
 def test_help_and_argument_errors_are_danish():
@@ -377,7 +377,7 @@ def test_help_and_argument_errors_are_danish():
     wrong = run("frob")
     assert wrong.returncode == 2
     assert "infohus: fejl i kommandoen: argumentet kommando: 'frob' findes ikke (vælg mellem 'check', 'build', " \
-           "'new', 'serve', 'migrate', 'system-deps')" in wrong.stderr
+           "'directory', 'new', 'serve', 'migrate', 'system-deps')" in wrong.stderr
     missing = run("build", "--out")
     assert missing.returncode == 2 and "argumentet --out: skal efterfølges af en værdi" in missing.stderr
     assert "error" not in wrong.stderr + missing.stderr

@@ -241,17 +241,42 @@ def national_dir_for(data_dir: Path) -> Path:
     return beside if beside.is_dir() else NATIONAL_DIR
 
 
+@dataclass(frozen=True)
+class NationalFolder:
+    """The national folder read and schema-checked once, for a command that reads many municipalities."""
+
+    folder: Path  # resolved
+    docs: dict[tuple[str, str], Document]
+    problems: tuple[Problem, ...]
+    unreadable: frozenset[str]
+
+
+def read_national(national_dir: Path) -> NationalFolder:
+    """Read `national_dir` as `load_dataset` does, to be handed to every `load_dataset` of one command."""
+    c = Collector(Path(national_dir), Path(national_dir))
+    c.load_folder(Path(national_dir), "national")
+    return NationalFolder(Path(national_dir).resolve(), dict(c.docs), tuple(c.problems), frozenset(c.unreadable))
+
+
 def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = None,
-                 strict: bool = False, on: date | None = None) -> tuple[DataSet | None, list[Problem]]:
+                 strict: bool = False, on: date | None = None,
+                 national_read: NationalFolder | None = None) -> tuple[DataSet | None, list[Problem]]:
     """Load, validate and build; returns the data set (None if unusable) and every problem found.
 
-    `WrongFormat` if the folder is written for another data format (then nothing else is checked).
+    `national_read` is the national folder already read (`read_national`); it is used when it is the folder
+    this municipality uses, else that folder is read here. `WrongFormat` if the folder is written for another
+    data format (then nothing else is checked).
     """
     require_current(Path(data_dir))
     national_dir = national_dir or national_dir_for(data_dir)
     c = Collector(Path(data_dir), Path(national_dir))
     if Path(national_dir).is_dir() and Path(national_dir).resolve() != Path(data_dir).resolve():
-        c.load_folder(Path(national_dir), "national")
+        if national_read is not None and national_read.folder == Path(national_dir).resolve():
+            c.docs.update(national_read.docs)
+            c.problems.extend(national_read.problems)
+            c.unreadable |= national_read.unreadable
+        else:
+            c.load_folder(Path(national_dir), "national")
     c.load_folder(Path(data_dir), "municipality")
     day = on or today()
 

@@ -240,11 +240,11 @@ def _template_content(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
                     continue
                 source = item.get("source", {}).get("doc") if isinstance(item.get("source"), dict) else None
                 origin = Origin(doc, (key, i))
-                if item.get("id") in template and _same(item, template[item["id"]]):
+                if isinstance(item.get("id"), str) and item["id"] in template and _same(item, template[item["id"]]):
                     cite = " (en ny kilde under source.doc alene er ikke nok)" if "source" in item else ""
                     out.append(origin.problem((), f"{name(item)} står, som infohus new skrev det. {ADAPT}: skriv "
                                               f"teksterne om, så de siger det, kommunen gør{cite}.", severity))
-                elif source in example_sources:
+                elif isinstance(source, str) and source in example_sources:
                     out.append(origin.problem(("source", "doc"), f"{name(item)} bygger på eksempeldata "
                                               f"(source.doc: {source}). {ADAPT}, og henvis til kommunens egen "
                                               "kilde under source.doc.", severity))
