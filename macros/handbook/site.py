@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import escape
 from mkdocs.exceptions import MkDocsException, PluginError
@@ -29,18 +30,20 @@ from ..model.dataset import DataSet, load_dataset, national_dir_for
 from ..model.municipality import TOPIC_NAMES, text_colour
 from ..model.problems import Problem, errors, report
 
+if TYPE_CHECKING:
+    from ..changes import Report
+
 BRAND_FOLDER = "assets/brand"
 
 @dataclass(frozen=True)
 class BuildLog:
     """What changed since the build this one replaces, for the coordinator page and the Ændringer page."""
 
-    compared: bool                # an earlier build was there to compare with
-    changes: tuple[str, ...]      # this build's changes, one sentence each
-    history: tuple[dict, ...]     # the builds with changes, newest first: {"shown": date, "changes": [...]}
+    report: Callable[[], Report | None]  # this build's changes, waiting until its files are read; None: none
+    history: tuple[dict, ...]     # the earlier builds with changes, newest first: {"shown": date, "changes": [...]}
 
 
-NO_LOG = BuildLog(False, (), ())
+NO_LOG = BuildLog(lambda: None, ())
 
 # The data set `infohus build` validated, and its log, while it runs MkDocs in the same process.
 _given: ContextVar[tuple[DataSet, BuildLog] | None] = ContextVar("infohus_dataset", default=None)
