@@ -15,7 +15,7 @@ from .citizen.page import build_public
 from .common.background import in_background
 from .common.faults import SystemFault
 from .common.paths import CARDS_FOLDER, INTERNAL_PLAN_PDF, ROOT
-from .gates import checked
+from .gates import checked, heading
 from .handbook.site import BuildLog, build_handbook
 from .model.dataset import DataSet, national_dir_for
 from .model.problems import DataError, errors, report
@@ -35,6 +35,8 @@ def build_all(data_dir: Path, out: Path, strict: bool) -> int:
     national = national_dir_for(data_dir)
     target = outdir.claim(out, {"projektmappen": ROOT, "datamappen": data_dir, "de nationale data": national})
     ds, problems = checked(data_dir, strict)
+    sys.stdout.write(heading(data_dir, ds) + "\n")
+    sys.stdout.flush()
     if ds is None or errors(problems):
         sys.stderr.write("Data har fejl; intet er bygget.\n" + report(problems, national) + "\n")
         return EXIT_DATA

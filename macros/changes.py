@@ -254,7 +254,8 @@ def compare(before: dict | None, now: dict, ds: DataSet) -> Report:
         return NO_REPORT
     changes, unchanged, same_vcards = [], [], 0
     order = {g: i for i, g in enumerate(GROUPS)}
-    for item in sorted(set(earlier) | set(now), key=lambda i: (order.get((now.get(i) or earlier[i])["group"], 9), i)):
+    place = {item: i for i, item in enumerate([*now, *sorted(set(earlier) - set(now))])}  # cards, sheet, binder, …
+    for item in sorted(place, key=lambda i: (order.get((now.get(i) or earlier[i])["group"], 9), place[i])):
         old, new = earlier.get(item), now.get(item)
         if new is None:
             changes.append(Change(item, old["group"], f"{_cut(old['title'])} ({_cut(item)}) findes ikke længere: "

@@ -1,0 +1,59 @@
+"""The check talks about what the coordinator can act on: it names what it checks, the national notes are one
+line unless asked for, and the Makefile checks and builds the municipality DATA names, printing the check once."""
+from __future__ import annotations
+
+import re
+import subprocess
+
+from conftest import MUNICIPALITIES, ROOT, warning_lines
+from macros.cli import main
+from macros.model.problems import NATIONAL_HEADING
+
+
+def test_the_check_starts_by_naming_the_municipality_and_its_folder(check):
+    _, out = check(MUNICIPALITIES["halsnaes"])
+    assert out.splitlines()[0] == f"Tjekker Halsnæs Kommune ({MUNICIPALITIES['halsnaes']}) …"
+
+
+def test_a_build_starts_by_naming_what_it_checks(data_copy, tmp_path, capsys):
+    (data_copy / "contacts.yml").write_text("contacts: [\n", encoding="utf-8")
+    assert main(["build", "--data", str(data_copy), "--out", str(tmp_path / "site")]) == 1
+    out = capsys.readouterr()
+    assert out.out.splitlines()[0] == f"Tjekker Hjørring Kommune ({data_copy}) …"
+    assert "Data har fejl; intet er bygget." in out.err
+
+
+def test_the_national_notes_are_one_line_and_in_full_with_national(check):
+    _, out = check(MUNICIPALITIES["halsnaes"])
+    assert NATIONAL_HEADING not in out
+    assert not [line for line in warning_lines(out) if "data/national/" in line]
+    line = next(line for line in out.splitlines() if "se dem med --national" in line)
+    count = int(re.match(r"^(\d+) nationale oplysninger afventer bekræftelse; se dem med --national$", line)[1])
+    own = len(warning_lines(out))
+    assert f"Data er i orden: 0 fejl og {own} advarsler." in out
+    _, full = check(MUNICIPALITIES["halsnaes"], "--national")
+    national = [line for line in warning_lines(full) if "data/national/" in line]
+    assert NATIONAL_HEADING in full and len(national) == count
+    assert all("ikke bekræftet i kilderne" in line for line in national)
+    assert "se dem med --national" not in full and f"Data er i orden: 0 fejl og {own + count} advarsler." in full
+
+
+def dry_run(*args: str) -> str:
+    """What make would run, with a venv that does not exist yet (so every install step shows)."""
+    return subprocess.run(["make", "-n", *args, "VENV=/nonexistent-venv"], cwd=ROOT, capture_output=True,
+                          text=True, check=True).stdout
+
+
+def test_make_site_builds_the_data_named_once_without_the_test_extras():
+    run = dry_run("site", "DATA=data/halsnaes", "OUT=/tmp/ud")
+    commands = [line for line in run.splitlines() if "/bin/infohus " in line]
+    assert commands == ['/nonexistent-venv/bin/infohus build --data "data/halsnaes" --out "/tmp/ud"']
+    assert "pip install --quiet -e ." in run and "[test]" not in run
+    assert '--out "site-halsnaes"' in dry_run("site", "DATA=data/halsnaes")
+    assert [line for line in dry_run("check", "DATA=data/halsnaes").splitlines() if "/bin/infohus " in line] == \
+        ['/nonexistent-venv/bin/infohus check --data "data/halsnaes"']
+    assert "-e '.[test]'" in dry_run("test")
+
+
+def test_gitignore_covers_the_sites_of_other_municipalities():
+    assert "site-*/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
