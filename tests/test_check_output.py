@@ -57,3 +57,25 @@ def test_make_site_builds_the_data_named_once_without_the_test_extras():
 
 def test_gitignore_covers_the_sites_of_other_municipalities():
     assert "site-*/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+# --- the name warning knows people and partners ------------------------------------------------------------
+
+def test_a_partner_named_in_covered_elsewhere_may_be_named_and_another_municipality_still_warns(check, data_copy):
+    municipality = data_copy / "municipality.yml"
+    text = municipality.read_text(encoding="utf-8")
+    assert text.count("  topics: [extremism, social_control, honour]\n") == 1
+    municipality.write_text(text.replace(
+        "  topics: [extremism, social_control, honour]\n",
+        "  topics: [extremism, social_control]\n  covered_elsewhere:\n"
+        "    honour: https://www.holbaek.dk/faelles-beredskab\n"), encoding="utf-8")
+    contacts = data_copy / "contacts.yml"
+    text = contacts.read_text(encoding="utf-8")
+    line = "      - Repræsenterer SÆH i Infohus Hjørring.\n"
+    assert text.count(line) == 1
+    contacts.write_text(text.replace(line, "      - Repræsenterer SÆH i Infohus Hjørring og i det fælles beredskab med "
+                                           "Holbæk Kommune, ikke i Nyborg.\n"), encoding="utf-8")
+    _, out = check(data_copy)
+    named = [w for w in warning_lines(out) if "teksten nævner" in w]
+    assert len(named) == 1 and "teksten nævner Nyborg, en anden kommune end Hjørring." in named[0], named
+    assert named[0].endswith('Nævner den Nyborg med vilje, så skriv "mentions: [Nyborg]" i posten.')
