@@ -87,6 +87,7 @@ class Document:
     lines: dict[PathKey, int] = field(default_factory=dict)
     invalid: set[str] = field(default_factory=set)  # paths with schema errors
     text: str = ""  # the file as read, for checks of its lines
+    flow: set[PathKey] = field(default_factory=set)  # lists written in flow style, [a, b], for the prose check
 
     def line(self, path: PathKey) -> int:
         """The line of `path`, or of its nearest ancestor that has one."""
@@ -373,6 +374,8 @@ class _Builder:
             self.anchors[anchor] = _OPEN
             self.open_anchors += 1
         if isinstance(event, yaml.SequenceStartEvent):
+            if event.flow_style:
+                self.doc.flow.add(path)
             kind, result = yaml.SequenceNode, self.sequence(path, depth)
         else:
             kind, result = yaml.MappingNode, self.mapping(path, depth)

@@ -72,6 +72,7 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
     if m:
         out.extend(_template_content(ds, c, strict))
         out.extend(_other_municipalities(ds, c))
+        out.extend(_flow_prose(c))
         out.extend(_public_signs(ds, c))
     if m:  # which facts are shown depends on the topics in municipality.yml
         out.extend(_certainty(ds))
@@ -296,6 +297,46 @@ def _other_municipalities(ds: DataSet, c: Collector) -> list[Problem]:
                                    f"med vilje, så skriv \"mentions: [{name}]\" i posten.", "warning"))
                 break
     return out
+
+
+# Lists of words, not sentences: written [a, b] on purpose, an item may start in lower case.
+WORD_LISTS = {"keywords", "synonyms", "mentions", "days", "topics", "roles"}
+# Lists whose items are sentences, each ending in a full stop.
+SENTENCE_LISTS = {"actions", "responsibilities", "goals", "policies", "rules", "examples"}
+
+
+def _flow_prose(c: Collector) -> list[Problem]:
+    """A warning for a list of text written [a, b, c] that looks like one sentence split at its commas:
+    YAML reads every comma in brackets as a new item, so the plan would number the halves of a sentence."""
+    out = []
+    for (scope, kind), doc in c.docs.items():
+        if scope != "municipality":
+            continue
+        for path in sorted(doc.flow, key=doc.line):
+            key = next((k for k in reversed(path) if isinstance(k, str)), "")
+            items = _at(doc.data, path)
+            if key in WORD_LISTS or key in NOT_PROSE or not isinstance(items, list) or len(items) < 2 \
+                    or not all(isinstance(i, str) and i.strip() for i in items):
+                continue
+            split = any(i.lstrip()[:1].islower() for i in items[1:]) or \
+                key in SENTENCE_LISTS and any(not i.rstrip().endswith((".", "!", "?")) for i in items)
+            if split:
+                whole = ", ".join(items)
+                out.append(Problem(doc.display, doc.line(path), format_path(path),
+                                   f"listen i firkantede parenteser bliver til {len(items)} punkter, fordi hvert "
+                                   f"komma begynder et nyt: {' | '.join(f'»{i}«' for i in items)}. Er det én "
+                                   f"sætning, så skriv hvert punkt på sin egen linje under {key}: med \"- \" "
+                                   f"foran, fx \"- {whole}\".", "warning"))
+    return out
+
+
+def _at(data, path: tuple):
+    for step in path:
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _plain_letters(text: str) -> str:
