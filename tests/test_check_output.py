@@ -79,3 +79,37 @@ def test_a_partner_named_in_covered_elsewhere_may_be_named_and_another_municipal
     named = [w for w in warning_lines(out) if "teksten nævner" in w]
     assert len(named) == 1 and "teksten nævner Nyborg, en anden kommune end Hjørring." in named[0], named
     assert named[0].endswith('Nævner den Nyborg med vilje, så skriv "mentions: [Nyborg]" i posten.')
+
+
+# --- numbers ---------------------------------------------------------------------------------------------
+
+def _set_phone(contacts, contact_id: str, number: str, label: str) -> None:
+    text = contacts.read_text(encoding="utf-8")
+    start = text.index(f"  - id: {contact_id}\n")
+    end = text.find("\n  - id:", start + 1)
+    block = text[start:end if end > 0 else len(text)]
+    phone = '      - number: "72 33 33 33"\n        label: Hovednummer (eksempel)\n'
+    assert block.count(phone) == 1
+    contacts.write_text(text.replace(block, block.replace(
+        phone, f'      - number: "{number}"\n        label: {label}\n')), encoding="utf-8")
+
+
+def test_a_public_number_that_is_a_staff_members_direct_line_and_a_number_two_people_share_are_warned(check,
+                                                                                                    data_copy):
+    _, out = check(data_copy)
+    assert not [w for w in warning_lines(out) if "står også hos" in w or "direkte nummer" in w], \
+        "a main number labelled as such may be shared"
+    contacts = data_copy / "contacts.yml"
+    _set_phone(contacts, "ssp-konsulent", "98 76 54 32", "Direkte")
+    _set_phone(contacts, "infohus-hjoerring", "98 76 54 32", "Teamets nummer")
+    _set_phone(contacts, "infohus-saeh", "41 41 41 41", "Direkte")
+    _set_phone(contacts, "infohus-au", "41 41 41 41", "Mobil")
+    _, out = check(data_copy)
+    public = [w for w in warning_lines(out) if "direkte nummer" in w]
+    assert len(public) == 1 and public[0].startswith(f"{contacts}:")
+    assert ("Infohus Hjørrings offentlige nummer 98 76 54 32 er også Eksempel: Anna Holms direkte nummer, så "
+            "borgersiden viser en medarbejders linje. Skriv teamets fælles nummer hos Infohus Hjørring; er "
+            "nummeret fælles, så skriv det under label hos begge, fx label: Hovednummer.") in public[0]
+    shared = [w for w in warning_lines(out) if "står også hos" in w]
+    assert len(shared) == 1 and "contacts[2].phones[0].number: nummeret 41 41 41 41 står også hos Eksempel: " \
+        f"Jonas Mikkelsen ({contacts}:" in shared[0]

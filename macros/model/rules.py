@@ -73,6 +73,7 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
         out.extend(_template_content(ds, c, strict))
         out.extend(_other_municipalities(ds, c))
         out.extend(_flow_prose(c))
+        out.extend(_shared_numbers(ds))
         out.extend(_public_signs(ds, c))
     if m:  # which facts are shown depends on the topics in municipality.yml
         out.extend(_certainty(ds))
@@ -327,6 +328,37 @@ def _flow_prose(c: Collector) -> list[Problem]:
                                    f"komma begynder et nyt: {' | '.join(f'»{i}«' for i in items)}. Er det én "
                                    f"sætning, så skriv hvert punkt på sin egen linje under {key}: med \"- \" "
                                    f"foran, fx \"- {whole}\".", "warning"))
+    return out
+
+
+# A number labelled like this is shared on purpose (a switchboard), not one person's direct line.
+SHARED_NUMBER = re.compile(r"hovednummer|omstilling|fælles", re.IGNORECASE)
+
+
+def _shared_numbers(ds: DataSet) -> list[Problem]:
+    """Warnings for a number two of the municipality's contacts both have, unless it is labelled as shared,
+    and for a public contact whose number is a staff member's direct line (the citizen page would show it)."""
+    out, first = [], {}
+    for contact in (c for c in ds.contacts.values() if not ds.is_national(c)):
+        for i, phone in enumerate(contact.phones):
+            where = ("phones", i, "number")
+            earlier = first.setdefault(phone.digits, (contact, phone))
+            other, theirs = earlier
+            if other is contact or SHARED_NUMBER.search(phone.label or "") and SHARED_NUMBER.search(theirs.label or ""):
+                continue
+            public, staff = (contact, other) if contact.public and not other.public else (other, contact)
+            if public.public and not staff.public:
+                out.append(contact.origin.problem(where, f"{public.name}s offentlige nummer {phone.display} er også "
+                                                  f"{staff.name}s direkte nummer, så borgersiden viser en "
+                                                  "medarbejders linje. Skriv teamets fælles nummer hos "
+                                                  f"{public.name}; er nummeret fælles, så skriv det under label hos "
+                                                  "begge, fx label: Hovednummer.", "warning"))
+            else:
+                at = other.origin.problem(("phones",), "")
+                out.append(contact.origin.problem(where, f"nummeret {phone.display} står også hos {other.name} "
+                                                  f"({at.file}:{at.line}). Er det kopieret, så skriv det rigtige "
+                                                  "nummer; er det et fælles nummer, så skriv det under label hos "
+                                                  "begge, fx label: Hovednummer.", "warning"))
     return out
 
 
