@@ -17,6 +17,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -161,22 +162,26 @@ def printed(ds: DataSet, folder: Path, waiting: dict[str, Path] | None = None) -
     """path -> {"title", "group", "facts", "digest", "text"} for every file in the build in `folder` that is
     printed or published, read back from what was written there. `waiting` names where a part still lies
     that is moved into place later: {"intranet/handlekort": folder/".handlekort"}."""
-    items = {}
-    pdftotext = None
-    for path, group, title, facts, given in _files(ds):
+    files = _files(ds)
+    pdftotext = _program("pdftotext") if any(f[0].endswith(".pdf") for f in files) else ""
+
+    def read(path: str, given: str | None) -> str:
         file = folder / path
         for place, there in (waiting or {}).items():
             if path == place or path.startswith(place + "/"):
                 file = there / path[len(place) + 1:] if path != place else there
         if given is not None:
-            text = given
-        elif path.endswith(".pdf"):
-            pdftotext = pdftotext or _program("pdftotext")
-            text = _pdf_text(pdftotext, file)
-        elif path.endswith(".html"):
-            text = page_text(file.read_text(encoding="utf-8"))
-        else:
-            text = file.read_text(encoding="utf-8")
+            return given
+        if path.endswith(".pdf"):
+            return _pdf_text(pdftotext, file)
+        if path.endswith(".html"):
+            return page_text(file.read_text(encoding="utf-8"))
+        return file.read_text(encoding="utf-8")
+
+    with ThreadPoolExecutor(4) as pool:  # pdftotext runs in its own processes
+        texts = list(pool.map(read, [f[0] for f in files], [f[4] for f in files]))
+    items = {}
+    for (path, group, title, facts, _), text in zip(files, texts):
         text = "\n".join(line for line in (" ".join(raw.split()) for raw in text.splitlines()) if line)
         flat = " ".join(text.split())
         # Only the values this file shows: a contact it does not print is none of its reasons.
