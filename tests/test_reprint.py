@@ -2,6 +2,7 @@
 twice into the same --out, names every file whose text changed (and why), and nothing else."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -163,3 +164,27 @@ def test_a_draft_plan_is_published_again_without_the_council_sentence(halsnaes, 
     report = groups(build(halsnaes, out, capsys))
     assert listed(report[REPUBLISH]) == {"public/beredskab.pdf", "public/beredskab/index.html"}
     assert not any("forelæg" in line for line in report[REPUBLISH])
+
+
+def test_an_earlier_marker_with_hostile_text_is_quoted_as_text_never_run(halsnaes, tmp_path, capsys):
+    """The marker is not among the files it hashes: whoever can write OUT can write its content list. Its
+    texts are only compared and quoted, cut short, without control characters, and escaped on the pages."""
+    out = tmp_path / "site"
+    build(halsnaes, out, capsys)
+    marker_file = out / ".infohus-build"
+    content = json.loads(marker_file.read_text(encoding="utf-8"))
+    english = content["shows"]["public/en/index.html"]
+    english["text"], english["digest"] = "<script>alert(1)</script>\x1b[31mrødt", "0" * 64
+    danish = content["shows"]["public/index.html"]
+    name = next(key for key in danish["facts"] if key.endswith(": navn"))
+    danish["facts"][name][1], danish["digest"] = "<b>fed</b>\x07", "0" * 64
+    marker_file.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    output = build(halsnaes, out, capsys)
+    assert "\x1b" not in output and "\x07" not in output
+    lines = groups(output)[REPUBLISH]
+    en = next(line for line in lines if "(public/en/index.html)" in line)
+    assert en.startswith("Borgersiden på engelsk (public/en/index.html): teksten er ændret: »<script>alert(1)</script>")
+    da = next(line for line in lines if "(public/index.html)" in line)
+    assert da.startswith("Borgersiden (public/index.html): navnet på en kontakt er ændret: <b>fed</b> → ")
+    html = (out / "intranet" / "koordinator" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
