@@ -95,9 +95,9 @@ def build_outputs(ds: DataSet, folder: Path, before: dict | None = None) -> tupl
             plan = public_edition()
             internal_edition()
             build_public(ds, folder / "public", (plan.pdf_bytes, plan.pdf_pages))
-            shown = changes.printed(ds, folder, {f"intranet/{CARDS_FOLDER}": cards, f"intranet/{INTERNAL_PLAN_PDF}":
-                                                 internal})
-            return shown, changes.compare(before.get("shows") if before else None, shown, ds)
+            shown, lines = changes.printed(ds, folder, {f"intranet/{CARDS_FOLDER}": cards,
+                                                        f"intranet/{INTERNAL_PLAN_PDF}": internal})
+            return shown, changes.compare(before.get("shows") if before else None, shown, ds, lines)
 
         rest = pool.submit(the_rest)
         build_handbook(ds, folder / "intranet", BuildLog(_report(rest), tuple((before or {}).get("history", []))))

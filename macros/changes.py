@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import os
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +34,7 @@ from .model.dataset import DataSet
 HISTORY = 20      # builds with changes the marker remembers, for the handbook's Ændringer page
 SHORT = 60        # a value this short is quoted before and after in the report
 LINES = 3         # changed lines of text quoted when no fact explains a change
+QUOTE = 160       # characters of a changed line quoted
 TOOL_TIMEOUT = 60.0
 
 # What must be done with a changed file, in the order the report lists them.
@@ -158,10 +158,11 @@ def _files(ds: DataSet) -> list[tuple[str, str, str, dict, str | None]]:
     return found
 
 
-def printed(ds: DataSet, folder: Path, waiting: dict[str, Path] | None = None) -> dict[str, dict]:
-    """path -> {"title", "group", "facts", "digest", "text"} for every file in the build in `folder` that is
-    printed or published, read back from what was written there. `waiting` names where a part still lies
-    that is moved into place later: {"intranet/handlekort": folder/".handlekort"}."""
+def printed(ds: DataSet, folder: Path, waiting: dict[str, Path] | None = None) -> tuple[dict[str, dict], dict]:
+    """For every file in the build in `folder` that is printed or published, read back from what was written
+    there: path -> {"title", "group", "facts", "digest", "lines"} for the marker (the text itself is not
+    kept: only a hash of each line), and path -> its lines of text, to quote what changed. `waiting` names
+    where a part still lies that is moved into place later: {"intranet/handlekort": folder/".handlekort"}."""
     files = _files(ds)
     pdftotext = _program("pdftotext") if any(f[0].endswith(".pdf") for f in files) else ""
 
@@ -180,7 +181,7 @@ def printed(ds: DataSet, folder: Path, waiting: dict[str, Path] | None = None) -
 
     with ThreadPoolExecutor(4) as pool:  # pdftotext runs in its own processes
         texts = list(pool.map(read, [f[0] for f in files], [f[4] for f in files]))
-    items = {}
+    items, lines = {}, {}
     for (path, group, title, facts, _), text in zip(files, texts):
         text = "\n".join(line for line in (" ".join(raw.split()) for raw in text.splitlines()) if line)
         flat = " ".join(text.split())
@@ -188,9 +189,15 @@ def printed(ds: DataSet, folder: Path, waiting: dict[str, Path] | None = None) -
         names = {k.rpartition(": ")[0]: " ".join(f[1].split()) for k, f in facts.items() if k.endswith(": navn")}
         shown = {k: f for k, f in facts.items()
                  if k.rpartition(": ")[0] not in names or names[k.rpartition(": ")[0]] in flat}
-        items[path] = {"title": title, "group": group, "facts": shown, "text": text,
+        lines[path] = text.splitlines()
+        items[path] = {"title": title, "group": group, "facts": shown, "lines": [_line(t) for t in lines[path]],
                        "digest": hashlib.sha256(text.encode("utf-8")).hexdigest()}
-    return items
+    return items, lines
+
+
+def _line(text: str) -> str:
+    """A line of text as the marker keeps it: the start of its SHA-256, enough to tell lines apart."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _program(name: str) -> str:
@@ -252,8 +259,9 @@ def page_text(html: str) -> str:
 
 # --- comparing with the build before ---------------------------------------------------------------------
 
-def compare(before: dict | None, now: dict, ds: DataSet) -> Report:
-    """What changed from the earlier marker's content list `before` (None: nothing to compare with) to `now`."""
+def compare(before: dict | None, now: dict, ds: DataSet, lines: dict[str, list[str]]) -> Report:
+    """What changed from the earlier marker's content list `before` (None: nothing to compare with) to `now`,
+    whose files have the lines of text `lines`."""
     earlier = {k: v for k, v in (before or {}).items() if "digest" in v and "group" in v}  # older lists: facts only
     if not earlier:
         return NO_REPORT
@@ -268,7 +276,7 @@ def compare(before: dict | None, now: dict, ds: DataSet) -> Report:
         elif old is None:
             changes.append(Change(item, new["group"], f"{new['title']} ({item}) er ny."))
         elif old["digest"] != new["digest"]:
-            reasons = _reasons(old["facts"], new["facts"]) or _text_reasons(old.get("text", ""), new["text"])
+            reasons = _reasons(old["facts"], new["facts"]) or _text_reasons(old.get("lines", []), lines.get(item, []))
             text = f"{new['title']} ({item}): {'; '.join(reasons) or 'indholdet er ændret'}."
             if item in (f"public/{PLAN_PDF}", f"public/{PLAN_FOLDER}/index.html") and _adopted(ds):
                 text += (" Det er ændringer i det vedtagne beredskab: forelæg dem for "
@@ -306,45 +314,29 @@ def _reasons(old: dict, new: dict) -> list[str]:
     return list(dict.fromkeys(reasons))  # the A4 sheet shows one owner on every card: said once
 
 
-def _text_reasons(old: str, new: str) -> list[str]:
-    """The lines of text that differ, quoted short, when no listed fact explains the change."""
-    before, after = old.splitlines(), new.splitlines()
+def _text_reasons(old: list[str], new: list[str]) -> list[str]:
+    """The lines of text that are new or changed, quoted short, when no listed fact explains the change.
+
+    The earlier build kept only a hash of each line, so what was there before is counted, never quoted."""
     found = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
-        if tag == "equal":
-            continue
-        was, now = " ".join(before[i1:i2]), " ".join(after[j1:j2])
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, [_line(t) for t in new],
+                                                       autojunk=False).get_opcodes():
+        now = _cut(" ".join(new[j1:j2]), QUOTE)
         if tag == "insert":
-            found.append(f"ny tekst: »{_cut(now)}«")
+            found.append(f"ny tekst: »{now}«")
         elif tag == "delete":
-            found.append(f"tekst fjernet: »{_cut(was)}«")
-        else:
-            was, now = _around(" ".join(was.split()), " ".join(now.split()))
-            found.append(f"teksten er ændret: »{_cut(was)}« → »{_cut(now)}«")
+            found.append("tekst er fjernet (" + ("én linje" if i2 - i1 == 1 else f"{i2 - i1} linjer") + ")")
+        elif tag == "replace":
+            found.append(f"teksten er ændret, nu: »{now}«")
     if len(found) > LINES:
         found = [*found[:LINES], f"og {len(found) - LINES} steder mere"]
     return found
 
 
-def _around(was: str, now: str, context: int = 20) -> tuple[str, str]:
-    """The part of two lines that differs, with a few words either side: "…er en del af…" → "…hører til…"."""
-    same = len(os.path.commonprefix([was, now]))
-    tail = len(os.path.commonprefix([was[same:][::-1], now[same:][::-1]]))
-    start = max(0, same - context)
-    start = was.find(" ", start, same) + 1 if start else 0
-
-    def part(line: str) -> str:
-        end = min(len(line), len(line) - tail + context)
-        space = line.rfind(" ", len(line) - tail, end) if end < len(line) else -1
-        end = space if space > 0 else end
-        return ("…" if start else "") + line[start:end].strip() + ("…" if end < len(line) else "")
-    return part(was), part(now)
-
-
-def _cut(text: str) -> str:
+def _cut(text: str, length: int = SHORT) -> str:
     """A text from a file, on one line, cut short, with control characters left out."""
     text = "".join(c for c in " ".join(text.split()) if c.isprintable())
-    return text if len(text) <= SHORT else text[:SHORT - 1] + "…"
+    return text if len(text) <= length else text[:length - 1] + "…"
 
 
 def history(before: dict | None, report: Report, ds: DataSet) -> list[dict]:

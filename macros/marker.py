@@ -44,7 +44,7 @@ _SHOWN = {"type": "object", "required": ["title", "facts"], "additionalPropertie
     "title": _TEXT,
     "group": {"enum": ["reprint", "republish", "reshare"]},
     "digest": {**_HEX, "minLength": 64, "maxLength": 64},
-    "text": {"type": "string", "maxLength": 4_000_000},
+    "lines": {"type": "array", "maxItems": 1_000_000, "items": {**_HEX, "minLength": 16, "maxLength": 16}},
     "facts": {"type": "object", "maxProperties": 10_000,
               "additionalProperties": {"type": "array", "minItems": 2, "maxItems": 2, "items": _TEXT}}}}
 _CHANGED = {"type": "object", "required": ["date", "shown", "changes"], "additionalProperties": False, "properties": {

@@ -146,7 +146,7 @@ def test_a_text_change_in_the_public_plan_is_to_be_published_again_and_put_to_th
     report = groups(build(halsnaes, out, capsys))
     assert listed(report[REPUBLISH]) == {"public/beredskab.pdf", "public/beredskab/index.html"}
     for line in report[REPUBLISH]:
-        assert line.endswith(COUNCIL) and "teksten er ændret: »" in line and "hører til Halsnæs Kommunes" in line
+        assert line.endswith(COUNCIL) and "teksten er ændret, nu: »" in line and "hører til Halsnæs Kommunes" in line
     assert listed(report[REPRINT]) == {"intranet/beredskab-intern.pdf"}, "the binder's copy has the same text"
     assert "public/index.html" in " ".join(report[UNCHANGED])
 
@@ -167,14 +167,15 @@ def test_a_draft_plan_is_published_again_without_the_council_sentence(halsnaes, 
 
 
 def test_an_earlier_marker_with_hostile_text_is_quoted_as_text_never_run(halsnaes, tmp_path, capsys):
-    """The marker is not among the files it hashes: whoever can write OUT can write its content list. Its
-    texts are only compared and quoted, cut short, without control characters, and escaped on the pages."""
+    """The marker is not among the files it hashes: whoever can write OUT can write its content list. It
+    keeps no text, only hashes of lines; its facts are quoted cut short, without control characters, and
+    escaped on the pages."""
     out = tmp_path / "site"
     build(halsnaes, out, capsys)
     marker_file = out / ".infohus-build"
     content = json.loads(marker_file.read_text(encoding="utf-8"))
     english = content["shows"]["public/en/index.html"]
-    english["text"], english["digest"] = "<script>alert(1)</script>\x1b[31mrødt", "0" * 64
+    english["lines"], english["digest"] = english["lines"][1:], "0" * 64  # its first line is new, by this list
     danish = content["shows"]["public/index.html"]
     name = next(key for key in danish["facts"] if key.endswith(": navn"))
     danish["facts"][name][1], danish["digest"] = "<b>fed</b>\x07", "0" * 64
@@ -183,8 +184,8 @@ def test_an_earlier_marker_with_hostile_text_is_quoted_as_text_never_run(halsnae
     assert "\x1b" not in output and "\x07" not in output
     lines = groups(output)[REPUBLISH]
     en = next(line for line in lines if "(public/en/index.html)" in line)
-    assert en.startswith("Borgersiden på engelsk (public/en/index.html): teksten er ændret: »<script>alert(1)</script>")
+    assert en.startswith("Borgersiden på engelsk (public/en/index.html): ny tekst: »")
     da = next(line for line in lines if "(public/index.html)" in line)
     assert da.startswith("Borgersiden (public/index.html): navnet på en kontakt er ændret: <b>fed</b> → ")
     html = (out / "intranet" / "koordinator" / "index.html").read_text(encoding="utf-8")
-    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>fed</b>" not in html and "&lt;b&gt;fed&lt;/b&gt;" in html

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from markupsafe import escape
 from mkdocs.exceptions import MkDocsException, PluginError
@@ -30,16 +29,13 @@ from ..model.dataset import DataSet, load_dataset, national_dir_for
 from ..model.municipality import TOPIC_NAMES, text_colour
 from ..model.problems import Problem, errors, report
 
-if TYPE_CHECKING:
-    from ..changes import Report
-
 BRAND_FOLDER = "assets/brand"
 
 @dataclass(frozen=True)
 class BuildLog:
     """What changed since the build this one replaces, for the coordinator page and the Ændringer page."""
 
-    report: Callable[[], Report | None]  # this build's changes, waiting until its files are read; None: none
+    report: Callable[[], object]  # this build's changes.Report, waiting until its files are read; None: none
     history: tuple[dict, ...]     # the earlier builds with changes, newest first: {"shown": date, "changes": [...]}
 
 
