@@ -1,19 +1,26 @@
 # On a fresh Debian/Ubuntu machine: `make site` builds everything into site/, `make test` runs the suite.
+# DATA=data/halsnaes checks and builds that municipality (into site-halsnaes/ unless OUT= says otherwise);
+# without DATA, infohus uses the folder you stand in if it holds municipality.yml, else data/hjoerring.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
+# Installed: infohus with the test extras (`make test`, `make bench`); infohus alone (`site`, `check`, `serve`).
 STAMP := $(VENV)/.installed
+SITE_STAMP := $(VENV)/.installed-site
+DATA ?=
+OUT ?= $(if $(DATA),site-$(notdir $(patsubst %/,%,$(DATA))),site)
+DATA_OPTION := $(if $(DATA),--data "$(DATA)")
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test check bench serve clean deps-site deps-test verapdf
 
 # System packages first: a fresh Debian needs python3-venv before the venv can exist.
-site: deps-site $(STAMP)
-	$(VENV)/bin/infohus check
-	$(VENV)/bin/infohus build --out site
+# The build runs the check itself and prints it once.
+site: deps-site $(SITE_STAMP)
+	$(VENV)/bin/infohus build $(DATA_OPTION) --out "$(OUT)"
 
-check: $(STAMP)
-	$(VENV)/bin/infohus check
+check: $(SITE_STAMP)
+	$(VENV)/bin/infohus check $(DATA_OPTION)
 
 test: deps-test $(STAMP)
 	$(VENV)/bin/pytest
@@ -37,14 +44,22 @@ deps-site:
 deps-test:
 	bash scripts/system-deps.sh test
 
-serve: deps-site $(STAMP)
-	$(VENV)/bin/infohus serve
+serve: deps-site $(SITE_STAMP)
+	$(VENV)/bin/infohus serve $(DATA_OPTION)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# A venv with the test extras already has everything the site needs.
+$(SITE_STAMP): pyproject.toml
+	if [ $(STAMP) -nt pyproject.toml ]; then touch $(SITE_STAMP); else \
+	  test -x $(PY) || python3 -m venv $(VENV); \
+	  $(PY) -m pip install --quiet --upgrade pip; \
+	  $(PY) -m pip install --quiet -e .; \
+	  touch $(SITE_STAMP); fi
 
 clean:
 	rm -rf site .cache $(VENV)

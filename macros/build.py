@@ -6,7 +6,8 @@ import multiprocessing
 import os
 import shutil
 import sys
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.exceptions import MkDocsException
@@ -21,8 +22,8 @@ from .common.paths import CARDS_FOLDER, INTERNAL_PLAN_PDF, MUNICIPALITY_FILE, RO
 from .common.text import danish_key
 from .directory.page import write_directory
 from .directory.rows import failed, row
-from .gates import checked
-from .handbook.site import NO_LOG, BuildLog, build_handbook
+from .gates import checked, heading
+from .handbook.site import BuildLog, build_handbook
 from .model.dataformat import WrongFormat
 from .model.dataset import DataSet, national_dir_for, read_national, today
 from .model.problems import DataError, Problem, errors, report
@@ -42,6 +43,8 @@ def build_all(data_dir: Path, out: Path, strict: bool) -> int:
     national = national_dir_for(data_dir)
     target = outdir.claim(out, {"projektmappen": ROOT, "datamappen": data_dir, "de nationale data": national})
     ds, problems = checked(data_dir, strict)
+    sys.stdout.write(heading(data_dir, ds) + "\n")
+    sys.stdout.flush()
     if ds is None or errors(problems):
         sys.stderr.write("Data har fejl; intet er bygget.\n" + report(problems, national) + "\n")
         return EXIT_DATA
@@ -50,11 +53,8 @@ def build_all(data_dir: Path, out: Path, strict: bool) -> int:
     try:
         with outdir.held(target) as place, place.staging() as staging:
             before = place.earlier
-            shown = changes.shows(ds)
-            found = changes.differences(before.get("shows") if before else None, shown)
+            shown, found = build_outputs(ds, staging, before)
             past = changes.history(before, found, ds)
-            build_outputs(ds, staging, BuildLog(bool(before and before.get("shows")), tuple(c.text for c in found),
-                                                tuple(past)))
             place.publish({"data": str(Path(data_dir).resolve()), "date": ds.content_date().isoformat(),
                            "shows": shown, "history": past})
     except DataError as exc:
@@ -74,35 +74,57 @@ def build_all(data_dir: Path, out: Path, strict: bool) -> int:
     return EXIT_OK
 
 
-def _built(target: outdir.Target, found: list[changes.Change]) -> None:
-    """The new site is in place: say so, and list what changed (the cards to print again)."""
+def _built(target: outdir.Target, found: changes.Report) -> None:
+    """The new site is in place: say so, and list what changed (what to print and publish again)."""
     sys.stdout.write(f"Bygget: {target.path}\n")
-    if found:
-        sys.stdout.write("Ændret siden sidste byg:\n" + "".join(f"  {c.text}\n" for c in found))
+    if found.changes:
+        sys.stdout.write("Ændret siden sidste byg:\n" + "".join(f"{line}\n" for line in found.lines()))
 
 
-def build_outputs(ds: DataSet, folder: Path, log: BuildLog = NO_LOG) -> None:
-    """Every output of `ds` into `folder`: the handbook with its cards, the beredskab, the citizen page.
+def build_outputs(ds: DataSet, folder: Path, before: dict | None = None) -> tuple[dict, changes.Report]:
+    """Every output of `ds` into `folder`: the handbook with its cards, the beredskab, the citizen page; then
+    what each printed file shows, and what changed since `before` (the marker of the build it replaces).
 
     The parts run at once, as they need nothing from each other: the beredskab's two PDFs in two more
-    processes, the cards in a thread (wkhtmltopdf does that work in its own processes), the handbook
-    here. The cards and the internal PDF wait beside the intranet until MkDocs has written (and
-    cleaned) that folder; the citizen page comes last, as it links the public PDF with its size.
+    processes, the cards in a thread (wkhtmltopdf does that work in its own processes), the citizen page
+    once the public PDF it links (with its size) is there, the handbook here. The cards and the internal
+    PDF wait beside the intranet until MkDocs has written (and cleaned) that folder. The handbook's
+    coordinator and Ændringer pages wait for the list of changes, which is read from the other parts'
+    files: the handbook itself is printed by no one.
     """
     cards, internal = folder / f".{CARDS_FOLDER}", folder / f".{INTERNAL_PLAN_PDF}"
     with in_background(build_public_edition, ds, folder / "public") as public_edition, \
             in_background(build_internal_edition, ds, internal) as internal_edition, \
-            ThreadPoolExecutor(1) as pool:
+            ThreadPoolExecutor(2) as pool:
         cards_done = pool.submit(build_cards, ds, cards)
-        build_handbook(ds, folder / "intranet", log)
-        cards_done.result()
-        plan = public_edition()
-        internal_edition()
+
+        def the_rest() -> tuple[dict, changes.Report]:
+            cards_done.result()
+            plan = public_edition()
+            internal_edition()
+            build_public(ds, folder / "public", (plan.pdf_bytes, plan.pdf_pages))
+            shown, lines = changes.printed(ds, folder, {f"intranet/{CARDS_FOLDER}": cards,
+                                                        f"intranet/{INTERNAL_PLAN_PDF}": internal})
+            return shown, changes.compare(before.get("shows") if before else None, shown, ds, lines)
+
+        rest = pool.submit(the_rest)
+        build_handbook(ds, folder / "intranet", BuildLog(_report(rest), tuple((before or {}).get("history", []))))
+        shown, found = rest.result()
     for card_file in sorted(cards.iterdir()):  # beside the handbook's own page handlekort/index.html
         card_file.replace(folder / "intranet" / CARDS_FOLDER / card_file.name)
     cards.rmdir()
     internal.replace(folder / "intranet" / INTERNAL_PLAN_PDF)
-    build_public(ds, folder / "public", (plan.pdf_bytes, plan.pdf_pages))
+    return shown, found
+
+
+def _report(rest: Future) -> Callable[[], changes.Report]:
+    """The handbook's way to the list of changes: None if a part failed (its error is raised after the handbook)."""
+    def report() -> changes.Report | None:
+        try:
+            return rest.result()[1]
+        except BaseException:  # the caller of build_outputs sees it from rest.result()
+            return None
+    return report
 
 
 # Folders under a directory's ROOT that are never a municipality: the national data and the schemas (as in data/).

@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
                            description="Tjek kommunens data og vis alle fejl og advarsler med fil og linje.")
     data_option(check)
     strict_option(check)
+    check.add_argument("--national", action="store_true",
+                       help="vis også hver advarsel om de nationale data (som standard står de på én linje)")
     build = sub.add_parser("build", help="tjek data og byg håndbog, borgerside og handlekort",
                            description="Tjek data, og byg håndbogen (intranet/) og borgersiden (public/). "
                                        "En mappe skiftes kun ud, hvis den er tom eller et tidligere infohus-byg.")
@@ -178,7 +180,7 @@ def _run(args: argparse.Namespace) -> int:
         from .migrate import migrate  # ruamel.yaml is only imported when it is needed
         return migrate(args.data, force=args.force, command=_invoked_as())
     if args.command == "check":
-        return _check(args.data, args.strict)
+        return _check(args.data, args.strict, args.national)
     if args.command == "serve":
         from .serve import serve  # MkDocs is only imported when it is needed
         return serve(args.data, args.addr)
@@ -241,12 +243,14 @@ def _invoked_as() -> str:
     return typed if Path(typed).name == "infohus" else "infohus"
 
 
-def _check(data_dir: Path, strict: bool) -> int:
-    from .gates import checked
+def _check(data_dir: Path, strict: bool, national: bool = False) -> int:
+    from .gates import checked, heading
 
     ds, problems = checked(data_dir, strict)
+    sys.stdout.write(heading(data_dir, ds) + "\n")
+    sys.stdout.flush()
     stream = sys.stderr if errors(problems) else sys.stdout
-    stream.write(report(problems, national_dir_for(data_dir)) + "\n")
+    stream.write(report(problems, national_dir_for(data_dir), national_in_full=national) + "\n")
     if ds is not None and ds.municipality is not None and not errors(problems):
         sys.stdout.write(_due_text(ds))
     return EXIT_DATA if errors(problems) else EXIT_OK

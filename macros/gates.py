@@ -35,3 +35,9 @@ def checked(data_dir, strict: bool = False, national_read=None) -> tuple[DataSet
     if ds is not None and not errors(problems):
         problems = sorted(set(problems) | set(refusals(ds)))
     return ds, problems
+
+
+def heading(data_dir, ds: DataSet | None) -> str:
+    """The first line of a check or a build: which municipality, from which folder."""
+    name = ds.municipality.name if ds is not None and ds.municipality is not None else None
+    return f"Tjekker {name} ({data_dir}) …" if name else f"Tjekker {data_dir} …"

@@ -39,8 +39,12 @@ _PATH = {"type": "string", "format": "infohus-path"}
 _DATE = {"type": "string", "minLength": 10, "maxLength": 10, "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 _HEX = {"type": "string", "pattern": "^[0-9a-f]*$"}
 _VERSION = {"type": "string", "minLength": 1, "maxLength": 100}
+# One printed or published file, as changes.printed lists it (a marker from before 0.3 has only title and facts).
 _SHOWN = {"type": "object", "required": ["title", "facts"], "additionalProperties": False, "properties": {
     "title": _TEXT,
+    "group": {"enum": ["reprint", "republish", "reshare"]},
+    "digest": {**_HEX, "minLength": 64, "maxLength": 64},
+    "lines": {"type": "array", "maxItems": 1_000_000, "items": {**_HEX, "minLength": 16, "maxLength": 16}},
     "facts": {"type": "object", "maxProperties": 10_000,
               "additionalProperties": {"type": "array", "minItems": 2, "maxItems": 2, "items": _TEXT}}}}
 _CHANGED = {"type": "object", "required": ["date", "shown", "changes"], "additionalProperties": False, "properties": {
@@ -51,7 +55,7 @@ BUILD_KEYS = {
     "infohus": _VERSION,                                    # the version that wrote it
     "data": {"type": "string", "maxLength": 4096},          # the data folder it was built from
     "date": _DATE,                                          # the data's date
-    "shows": {"type": "object", "maxProperties": 10_000, "additionalProperties": _SHOWN},  # see changes.shows
+    "shows": {"type": "object", "maxProperties": 10_000, "additionalProperties": _SHOWN},  # see changes.printed
     "history": {"type": "array", "maxItems": 100, "items": _CHANGED},                     # see changes.history
     "files": {"type": "object", "maxProperties": MAX_FILES, "propertyNames": _PATH,
               "additionalProperties": {**_HEX, "minLength": 64, "maxLength": 64}},

@@ -39,7 +39,8 @@ def test_a_changed_number_names_exactly_the_cards_that_show_that_contact(data_co
 
     again = build(data_copy, out, capsys)
     assert "Ændret siden sidste byg" not in again, "the same data changes nothing"
-    assert "Ingen: handlekortene og de offentlige sider viser det samme" in page(out, "koordinator")
+    assert ("Ingen: handlekortene, arket, beredskabets PDF'er, borgersiderne og vCards viser det samme som ved "
+            "sidste byg.") in page(out, "koordinator")
 
     contacts = data_copy / "contacts.yml"
     text = contacts.read_text(encoding="utf-8")
@@ -52,15 +53,20 @@ def test_a_changed_number_names_exactly_the_cards_that_show_that_contact(data_co
     assert 0 < len(showing) < len(card_views(ds)), "some cards show the SSP consultant, some do not"
 
     report = build(data_copy, out, capsys)
-    lines = report.split("Ændret siden sidste byg:\n", 1)[1].splitlines()
-    named = {re.match(r"  Handlekortet »(.*)« skal genoptrykkes: ", line)[1] for line in lines}
+    lines = report.split("Ændret siden sidste byg:\n", 1)[1].split("Skal hentes igen", 1)[0].splitlines()
+    assert lines[0] == "Skal genoptrykkes:" and all(line.startswith("  ") for line in lines[1:])
+    card = re.compile(r"  Handlekortet »(.*)« \(intranet/handlekort/[^/)]+\.pdf\): ")
+    named = {m[1] for line in lines if (m := card.match(line))}
     assert named == showing
-    assert all(line.endswith("telefonnummeret for Eksempel: Anna Holm er ændret (72 33 33 33 → 98 76 54 32).")
-               for line in lines)
+    others = [line for line in lines[1:] if not line.startswith("  Handlekortet »")]
+    assert [line.split(" (", 1)[0] for line in others] == ["  A4-arket med alle handlekort",
+                                                            "  Beredskabet til kriseteamets mappe"]
+    assert all(line.endswith("telefonnummeret for Eksempel: Anna Holm er ændret: 72 33 33 33 → 98 76 54 32.")
+               for line in lines[1:])
     coordinator = page(out, "koordinator")
-    assert all(f"Handlekortet »{title}« skal genoptrykkes" in coordinator for title in showing)
+    assert all(f"Handlekortet »{title}« (intranet/handlekort/" in coordinator for title in showing)
     changes = page(out, "aendringer")
-    assert "1. december 2026" in changes and all(f"»{title}«" in changes for title in showing)
+    assert all(f"»{title}«" in changes for title in showing)
     assert "Beredskabets versioner" in changes and "Handlingsplan for Infohus Hjørring (august 2018)" in changes
 
 
@@ -73,9 +79,11 @@ def test_a_changed_public_number_is_reported_for_the_citizen_page_and_the_bereds
     block = block[:block.index("\n  - id:", 1)]
     contacts.write_text(text.replace(block, block.replace('"72 33 33 33"', '"72 33 33 44"', 1)), encoding="utf-8")
     report = build(data_copy, out, capsys)
-    assert "  Borgersiden er ændret: telefonnummeret for Infohus Hjørring er ændret (72 33 33 33 → 72 33 33 44)." \
-        in report
-    assert "  Beredskabets offentlige udgave er ændret: telefonnummeret for Infohus Hjørring er ændret" in report
+    republish = report.split("Skal offentliggøres igen:\n", 1)[1]
+    assert ("  Borgersiden (public/index.html): telefonnummeret for Infohus Hjørring er ændret: "
+            "72 33 33 33 → 72 33 33 44.\n") in republish
+    assert "  Beredskabets PDF (public/beredskab.pdf): telefonnummeret for Infohus Hjørring er ændret" in republish
+    assert "  Beredskabets webudgave (public/beredskab/index.html): telefonnummeret for Infohus Hjørring" in republish
 
 
 # --- what falls due -------------------------------------------------------------------------------------

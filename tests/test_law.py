@@ -121,7 +121,7 @@ def test_a_covered_topic_without_a_public_helpline_is_an_error(check, data_copy)
 # -- certainty and freshness ------------------------------------------------------------------------------
 
 def test_a_fact_the_sources_could_not_confirm_is_a_warning_until_it_is_checked(check, data_copy):
-    _, out = check(data_copy)
+    _, out = check(data_copy, "--national")
     unconfirmed = [line for line in warning_lines(out) if "ikke bekræftet i kilderne" in line]
     # The one national fact that stands open: 114's opening hours (no politi.dk source was found).
     assert len(unconfirmed) == 1
@@ -139,7 +139,7 @@ def test_a_fact_the_sources_could_not_confirm_is_a_warning_until_it_is_checked(c
 
 def test_a_national_fact_not_checked_within_the_national_interval_asks_to_update_infohus(check, data_copy, monkeypatch):
     monkeypatch.setenv("INFOHUS_TODAY", "2027-12-02")  # 366 days after the national facts were checked
-    _, out = check(data_copy)
+    _, out = check(data_copy, "--national")
     old = [line for line in warning_lines(out) if "Opdatér infohus, så de nationale oplysninger er nye." in line]
     assert any("data/national/contacts.yml" in line and "(366 dage siden; grænsen er 365 dage)" in line for line in old)
     assert any("data/national/legal.yml" in line for line in old)
@@ -149,7 +149,7 @@ def test_a_national_fact_not_checked_within_the_national_interval_asks_to_update
     code, out = check(data_copy, "--strict")
     assert not [line for line in error_lines(out) if "data/national/" in line]
     monkeypatch.setenv("INFOHUS_TODAY", TODAY)
-    _, out = check(data_copy)
+    _, out = check(data_copy, "--national")
     assert not [line for line in warning_lines(out) if "Opdatér infohus, så" in line]
 
 

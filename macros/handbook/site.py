@@ -35,12 +35,11 @@ BRAND_FOLDER = "assets/brand"
 class BuildLog:
     """What changed since the build this one replaces, for the coordinator page and the Ændringer page."""
 
-    compared: bool                # an earlier build was there to compare with
-    changes: tuple[str, ...]      # this build's changes, one sentence each
-    history: tuple[dict, ...]     # the builds with changes, newest first: {"shown": date, "changes": [...]}
+    report: Callable[[], object]  # this build's changes.Report, waiting until its files are read; None: none
+    history: tuple[dict, ...]     # the earlier builds with changes, newest first: {"shown": date, "changes": [...]}
 
 
-NO_LOG = BuildLog(False, (), ())
+NO_LOG = BuildLog(lambda: None, ())
 
 # The data set `infohus build` validated, and its log, while it runs MkDocs in the same process.
 _given: ContextVar[tuple[DataSet, BuildLog] | None] = ContextVar("infohus_dataset", default=None)

@@ -87,6 +87,7 @@ class Document:
     lines: dict[PathKey, int] = field(default_factory=dict)
     invalid: set[str] = field(default_factory=set)  # paths with schema errors
     text: str = ""  # the file as read, for checks of its lines
+    flow: set[PathKey] = field(default_factory=set)  # lists written in flow style, [a, b], for the prose check
 
     def line(self, path: PathKey) -> int:
         """The line of `path`, or of its nearest ancestor that has one."""
@@ -167,7 +168,7 @@ def load(path: Path, display: str) -> tuple[Document, list[Problem]]:
         doc.data = None
         return doc, [refused.problem]
     except yaml.MarkedYAMLError as exc:
-        return doc, [_yaml_problem(exc, display)]
+        return doc, [_unclosed_quote(text, exc, display) or _yaml_problem(exc, display)]
     except yaml.YAMLError as exc:
         return doc, [Problem(display, 1, "", f"filen er ikke gyldig YAML ({exc}).")]
     return doc, problems
@@ -293,6 +294,36 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
     return Problem(display, line, "", f"filen kan ikke læses som YAML her. {hint}")
 
 
+# A line inside a quoted text that looks like the next field ("  email: x"): the quote above it never closed.
+_FIELD_LINE = re.compile(r"\n\s*(?:- )?[A-Za-z_][A-Za-z0-9_]*:(?: |$)", re.M)
+
+
+def _unclosed_quote(text: str, exc: yaml.MarkedYAMLError, display: str) -> Problem | None:
+    """The line where a quote opens that swallowed the lines after it, when that is what made `exc`.
+
+    YAML lets a quoted text go on over several lines, so a missing closing quote is noticed only many lines
+    later, as a problem of indentation; the text read up to the error shows where the quote opened."""
+    stop = (exc.problem_mark or exc.context_mark).index if (exc.problem_mark or exc.context_mark) else len(text)
+    try:
+        for token in yaml.scan(text[:stop]):
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and \
+                    token.end_mark.line > token.start_mark.line and \
+                    _FIELD_LINE.search(text[token.start_mark.index:token.end_mark.index]):
+                return _quote_problem(display, token.start_mark.line + 1, token.style)
+    except yaml.MarkedYAMLError as inner:  # the quote is still open where the error is
+        if "while scanning a quoted scalar" in (inner.context or "") and inner.context_mark:
+            return _quote_problem(display, inner.context_mark.line + 1, text[inner.context_mark.index])
+    except yaml.YAMLError:  # not a text to scan: the parser's own message stands
+        return None
+    return None
+
+
+def _quote_problem(display: str, line: int, quote: str) -> Problem:
+    return Problem(display, line, "", f"filen kan ikke læses som YAML her. Anførselstegnet ({quote}) på linjen "
+                   "åbner en tekst, der ikke lukkes, så YAML læser linjerne under den med ind i teksten. Sæt "
+                   f"{quote} i slutningen af teksten på linjen.")
+
+
 MAX_EXPANSIONS = 10_000  # values an alias (*name) may repeat in one file, all aliases together
 
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
@@ -373,6 +404,8 @@ class _Builder:
             self.anchors[anchor] = _OPEN
             self.open_anchors += 1
         if isinstance(event, yaml.SequenceStartEvent):
+            if event.flow_style:
+                self.doc.flow.add(path)
             kind, result = yaml.SequenceNode, self.sequence(path, depth)
         else:
             kind, result = yaml.MappingNode, self.mapping(path, depth)

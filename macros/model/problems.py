@@ -65,32 +65,47 @@ def warnings(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "warning"]
 
 
+UNCONFIRMED = "ikke bekræftet i kilderne"  # the words of a national fact not yet confirmed
 NATIONAL_HEADING = "Advarsler om de nationale data (dem retter infohus, ikke du; de forsvinder, når infohus opdateres):"
 
 
-def report(problems: list[Problem], national_dir: Path | None = None) -> str:
+def report(problems: list[Problem], national_dir: Path | None = None, national_in_full: bool = False) -> str:
     """All problems as Danish text: errors first, then warnings, then a summary line.
 
-    Warnings about files in `national_dir` come last under their own heading: the coordinator cannot fix
-    them (the national data ships with infohus), and they must not hide the municipality's own."""
+    Warnings about files in `national_dir` are no one's the coordinator can fix (the national data ships
+    with infohus), and they must not hide the municipality's own: by default they are one line after the
+    municipality's warnings ("9 nationale oplysninger afventer bekræftelse; se dem med --national"), in
+    full (`national_in_full`, `infohus check --national`) under their own heading."""
     def national(p: Problem) -> bool:
         return national_dir is not None and Path(p.file).resolve().is_relative_to(Path(national_dir).resolve())
 
     lines: list[str] = []
     own = [p for p in warnings(problems) if not national(p)]
+    notes = [p for p in warnings(problems) if national(p)]
     for title, group in (("Fejl:", errors(problems)), ("Advarsler:", own),
-                         (NATIONAL_HEADING, [p for p in warnings(problems) if national(p)])):
+                         (NATIONAL_HEADING, notes if national_in_full else [])):
         if group:
             lines.append(title)
             lines.extend(str(p) for p in sorted(group))
             lines.append("")
-    n_err, n_warn = len(errors(problems)), len(warnings(problems))
+    if notes and not national_in_full:
+        lines.extend([national_line(notes), ""])
+    n_err, n_warn = len(errors(problems)), len(own) + (len(notes) if national_in_full else 0)
     if n_err:
         lines.append(f"{_count(n_err, 'fejl', 'fejl')} og {_count(n_warn, 'advarsel', 'advarsler')}. "
                      "Ret fejlene og kør infohus check igen.")
     else:
         lines.append(f"Data er i orden: 0 fejl og {_count(n_warn, 'advarsel', 'advarsler')}.")
     return "\n".join(lines)
+
+
+def national_line(notes: list[Problem]) -> str:
+    """The national data's warnings as the one line the check shows by default."""
+    n = len(notes)
+    if all(UNCONFIRMED in p.message for p in notes):
+        what = "national oplysning afventer" if n == 1 else "nationale oplysninger afventer"
+        return f"{n} {what} bekræftelse; se dem med --national"
+    return f"{_count(n, 'advarsel', 'advarsler')} om de nationale data; se dem med --national"
 
 
 def _count(n: int, one: str, many: str) -> str:

@@ -76,6 +76,8 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
         out.extend(_template_content(ds, c, strict))
         out.extend(_other_municipalities(ds, c))
         out.extend(_placeholder_text(ds, c, strict))
+        out.extend(_flow_prose(c))
+        out.extend(_shared_numbers(ds))
         out.extend(_public_signs(ds, c))
     if m:  # which facts are shown depends on the topics in municipality.yml
         out.extend(_certainty(ds))
@@ -303,7 +305,7 @@ def _templates(name: str) -> dict[str, dict]:
 # named only as "Vejen Kommune", never alone, or every sentence about a road would be a warning.
 COMMON_WORDS = {"Vejen", "Odder", "Greve", "Skive", "Tønder", "Faxe"}
 # Fields that hold no prose of the municipality's own: ids, addresses, citations, dates and tags.
-NOT_PROSE = {"id", "source", "url", "urls", "email", "verified", "roles", "topics", "covered_elsewhere", "branding",
+NOT_PROSE = {"id", "mentions", "source", "url", "urls", "email", "verified", "roles", "topics", "covered_elsewhere", "branding",
              "organisation", "contacts", "first_inform", "legal", "level", "path", "outcome", "next", "start",
              "related", "coordinator", "owner", "days", "from", "to", "number", "page", "type"}
 LETTER = "A-Za-zÆØÅæøåÉé0-9"
@@ -319,18 +321,135 @@ def _other_municipalities(ds: DataSet, c: Collector) -> list[Problem]:
     plain = [n for n in names if n not in COMMON_WORDS]
     pattern = re.compile(rf"(?<![{LETTER}-])(?:({'|'.join(map(re.escape, plain))})s?(?![{LETTER}-])"
                          rf"|({'|'.join(map(re.escape, COMMON_WORDS & set(names)))})s? Kommune)")
+    partners = _partners(ds, names)
     out = []
     for (scope, kind), doc in c.docs.items():
         if scope != "municipality" or kind == "sources" or not isinstance(doc.data, (dict, list)):
             continue
         for path, text in _prose(doc.data, ()):
-            found = pattern.search(text)
-            if found:
+            if kind == "contacts" and path[-1:] == ("name",):
+                continue  # a person's surname may be a town's name (Nyborg, Holbæk)
+            allowed = partners | _mentioned(doc.data, path)
+            for found in pattern.finditer(text):
                 name = found[1] or found[2]
+                if name in allowed:
+                    continue
                 out.append(Problem(doc.display, doc.line(path), format_path(path),
                                    f"teksten nævner {name}, en anden kommune end {own}. Er den kopieret fra et "
-                                   f"eksempel? Skriv teksten om til {ds.municipality.name}.", "warning"))
+                                   f"eksempel? Skriv teksten om til {ds.municipality.name}. Nævner den {name} "
+                                   f"med vilje, så skriv \"mentions: [{name}]\" i posten.", "warning"))
+                break
     return out
+
+
+# Lists of words, not sentences: written [a, b] on purpose, an item may start in lower case.
+WORD_LISTS = {"keywords", "synonyms", "mentions", "days", "topics", "roles"}
+# Lists whose items are sentences, each ending in a full stop.
+SENTENCE_LISTS = {"actions", "responsibilities", "goals", "policies", "rules", "examples"}
+
+
+def _flow_prose(c: Collector) -> list[Problem]:
+    """A warning for a list of text written [a, b, c] that looks like one sentence split at its commas:
+    YAML reads every comma in brackets as a new item, so the plan would number the halves of a sentence."""
+    out = []
+    for (scope, kind), doc in c.docs.items():
+        if scope != "municipality":
+            continue
+        for path in sorted(doc.flow, key=doc.line):
+            key = next((k for k in reversed(path) if isinstance(k, str)), "")
+            items = _at(doc.data, path)
+            if key in WORD_LISTS or key in NOT_PROSE or not isinstance(items, list) or len(items) < 2 \
+                    or not all(isinstance(i, str) and i.strip() for i in items):
+                continue
+            split = any(i.lstrip()[:1].islower() for i in items[1:]) or \
+                key in SENTENCE_LISTS and any(not i.rstrip().endswith((".", "!", "?")) for i in items)
+            if split:
+                whole = ", ".join(items)
+                out.append(Problem(doc.display, doc.line(path), format_path(path),
+                                   f"listen i firkantede parenteser bliver til {len(items)} punkter, fordi hvert "
+                                   f"komma begynder et nyt: {' | '.join(f'»{i}«' for i in items)}. Er det én "
+                                   f"sætning, så skriv hvert punkt på sin egen linje under {key}: med \"- \" "
+                                   f"foran, fx \"- {whole}\".", "warning"))
+    return out
+
+
+# A number labelled like this is shared on purpose (a switchboard), not one person's direct line.
+SHARED_NUMBER = re.compile(r"hovednummer|omstilling|fælles", re.IGNORECASE)
+
+
+def _shared_numbers(ds: DataSet) -> list[Problem]:
+    """Warnings for a number two of the municipality's contacts both have, unless it is labelled as shared,
+    and for a public contact whose number is a staff member's direct line (the citizen page would show it)."""
+    out, first = [], {}
+    for contact in (c for c in ds.contacts.values() if not ds.is_national(c)):
+        for i, phone in enumerate(contact.phones):
+            where = ("phones", i, "number")
+            earlier = first.setdefault(phone.digits, (contact, phone))
+            other, theirs = earlier
+            if other is contact or SHARED_NUMBER.search(phone.label or "") and SHARED_NUMBER.search(theirs.label or ""):
+                continue
+            public, staff = (contact, other) if contact.public and not other.public else (other, contact)
+            if public.public and not staff.public:
+                out.append(contact.origin.problem(where, f"{public.name}s offentlige nummer {phone.display} er også "
+                                                  f"{staff.name}s direkte nummer, så borgersiden viser en "
+                                                  "medarbejders linje. Skriv teamets fælles nummer hos "
+                                                  f"{public.name}; er nummeret fælles, så skriv det under label hos "
+                                                  "begge, fx label: Hovednummer.", "warning"))
+            else:
+                at = other.origin.problem(("phones",), "")
+                out.append(contact.origin.problem(where, f"nummeret {phone.display} står også hos {other.name} "
+                                                  f"({at.file}:{at.line}). Er det kopieret, så skriv det rigtige "
+                                                  "nummer; er det et fælles nummer, så skriv det under label hos "
+                                                  "begge, fx label: Hovednummer.", "warning"))
+    return out
+
+
+def _at(data, path: tuple):
+    for step in path:
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _plain_letters(text: str) -> str:
+    """A name as it is written in a web address: "Holbæk" -> "holbaek"."""
+    text = text.lower()
+    for letter, spelled in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("é", "e")):
+        text = text.replace(letter, spelled)
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+def _partners(ds: DataSet, names: list[str]) -> set[str]:
+    """The municipalities the separate plans under covered_elsewhere name: partners the text may name."""
+    said = []
+
+    def strings(value) -> None:
+        if isinstance(value, str):
+            said.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                strings(item)
+    strings(ds.municipality.covered_elsewhere)
+    words = [_plain_letters(s) for s in said]
+    return {n for n in names if any(_plain_letters(n) in w for w in words) or any(n in s for s in said)}
+
+
+def _mentioned(data, path: tuple) -> set[str]:
+    """The names the records around `path` acknowledge with `mentions: [...]`."""
+    allowed, node = set(), data
+    for step in path:
+        if isinstance(node, dict) and isinstance(node.get("mentions"), list):
+            allowed |= {m for m in node["mentions"] if isinstance(m, str)}
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+    return allowed
 
 
 def _prose(value, path: tuple):
