@@ -32,10 +32,9 @@ bench: deps-test $(STAMP)
 # veraPDF (a Java tool, not in Debian) checks the whole PDF/UA-1 profile where it is installed; the tests run the
 # machine-checkable subset with pdfua. Builds first if OUT has no PDFs.
 VERAPDF ?= verapdf
-OUT ?= site
 verapdf:
 	@command -v $(VERAPDF) >/dev/null || { echo "veraPDF er ikke installeret (https://verapdf.org/software/); sæt VERAPDF=/sti/til/verapdf."; exit 2; }
-	@test -f $(OUT)/public/beredskab.pdf || $(MAKE) site
+	@test -f $(OUT)/public/beredskab.pdf || $(MAKE) site DATA=$(DATA) OUT=$(OUT)
 	$(VERAPDF) --flavour ua1 --format text $(OUT)/public/beredskab.pdf $(OUT)/intranet/beredskab-intern.pdf
 
 deps-site:
