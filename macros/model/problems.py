@@ -104,8 +104,8 @@ def national_line(notes: list[Problem]) -> str:
     n = len(notes)
     if all(UNCONFIRMED in p.message for p in notes):
         what = "national oplysning afventer" if n == 1 else "nationale oplysninger afventer"
-        return f"{n} {what} bekræftelse; se dem med --national"
-    return f"{_count(n, 'advarsel', 'advarsler')} om de nationale data; se dem med --national"
+        return f"{n} {what} bekræftelse; se {'den' if n == 1 else 'dem'} med --national"
+    return f"{_count(n, 'advarsel', 'advarsler')} om de nationale data; se {'den' if n == 1 else 'dem'} med --national"
 
 
 def _count(n: int, one: str, many: str) -> str:
