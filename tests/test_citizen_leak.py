@@ -54,6 +54,9 @@ PLAN_MUNICIPALITY = {("team",), ("anchoring",), ("description",), ("organisation
                      *((("covered_elsewhere", t),) for t in ("extremism", "social_control", "honour"))}
 # A contact's function is public even on an internal contact: the public edition names it instead of the person.
 PLAN_CONTACT = {("function",)}
+# Knowledge, not people: the beredskab's public edition is the plan minus people, so it shows every sign and factor
+# and defines every term it uses, whatever their visibility (which decides only the citizen page).
+PLAN_KNOWLEDGE = {"warning_signs": {("text",)}, "definitions": {("term",), ("expansion",), ("definition",)}}
 # Internal-only fields inside a public record.
 INTERNAL_FIELDS = {("internal_note",), ("verified", "by"), ("source", "section")}
 # Id references: (list, field path without indices) -> the kind of record they name. Ids are per kind.
@@ -177,6 +180,8 @@ def plant(data_root: Path) -> Planter:
             planted = planter.text_leaf(value, name, inner, where)
             if kind == "contacts" and planted != value and _relative(path, (list_key, index)) in PLAN_CONTACT:
                 planter.plan_public.add(planted)
+            if planted != value and _relative(path, (list_key, index)) in PLAN_KNOWLEDGE.get(kind, ()):
+                planter.plan_public.update(re.findall(MARKER, planted))
             return planted
 
         docs[file] = walk(data, root, root, (), visit)
@@ -373,6 +378,8 @@ def test_the_public_edition_shows_functions_and_the_team_but_the_internal_editio
     for name in (PLAN_WEB, PLAN_PDF):
         shown = _markers(_files(out / "public")[name])
         assert team in shown and shown & functions, f"{name} does not show the planted team and functions"
+        knowledge = {m for m in planter.plan_public if re.search(r"(warning_signs|definitions)\.yml: ", planter.where[m])}
+        assert shown & knowledge, f"{name} does not show the internal signs and terms the plan defines"
         assert not shown & names
     assert names & internal, "the internal edition names no planted person: it did not read the planted data"
     assert team in internal
