@@ -65,7 +65,9 @@ def test_the_coordinator_page_still_lists_the_open_item(built_site):
 
 
 def test_the_check_names_the_open_item_with_file_and_line(check):
-    _, out = check(MUNICIPALITIES["halsnaes"])
+    _, short = check(MUNICIPALITIES["halsnaes"])  # by default one line says how many; --national lists them
+    assert "1 national oplysning afventer bekræftelse; se den med --national" in short.splitlines()
+    _, out = check(MUNICIPALITIES["halsnaes"], "--national")
     lines = [line for line in warning_lines(out) if "unconfirmed" in line]
     assert len(lines) == 1
     assert re.fullmatch(r"\S*data/national/contacts\.yml:44: contacts\[1\]\.unconfirmed: ikke bekræftet i kilderne: "
@@ -84,7 +86,7 @@ def test_a_rule_marked_unconfirmed_is_left_out_of_both_editions_and_named_to_the
                           "    unconfirmed: Ordlyden er ikke sammenlignet med loven.\n", 1)
     assert marked != text
     path.write_text(marked, encoding="utf-8")
-    _, out = check(data_copy)
+    _, out = check(data_copy, "--national")
     assert any("legal.yml" in line and "unconfirmed: ikke bekræftet i kilderne: Ordlyden er ikke sammenlignet "
                "med loven." in line for line in warning_lines(out))
     ds, _ = load_dataset(data_copy)
