@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from conftest import DEFAULT_DATA, TODAY, warning_lines
+from conftest import DEFAULT_DATA, TODAY, error_lines, warning_lines
 from macros.cards.content import card_views
 from macros.cli import main
+from macros.handbook.calendar import calendar
 from macros.model.dataset import load_dataset
 
 
@@ -104,6 +105,42 @@ def test_the_calendar_has_one_event_per_due_item_with_the_dates_of_the_data(buil
     assert all(e.decoded("DTEND") == e.decoded("DTSTART") + timedelta(days=1) for e in events)
     assert len({str(e["UID"]) for e in events}) == len(events), "every event has its own stable UID"
     assert b"\r\n" in raw and raw.startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")  # RFC 5545 line ends
+
+
+def draft_for(folder: Path, meeting: str) -> Path:
+    """The data copy as a draft to be adopted at the council meeting on `meeting`."""
+    path = folder / "municipality.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "    adopted_on: 2026-06-24\n" in text
+    path.write_text(text.replace("    adopted_on: 2026-06-24\n", f"    adopted_on: {meeting}\n    draft: true\n"),
+                    encoding="utf-8")
+    return path
+
+
+def test_a_drafts_council_meeting_is_due_in_the_check_and_the_calendar(data_copy, check):
+    path = draft_for(data_copy, "2026-12-17")
+    line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "draft: true" in row)
+    _, out = check(data_copy)
+    due = out.split("Forfalder de næste 30 dage:\n", 1)[1].splitlines()
+    assert due[0] == (f"  17. december 2026: Byrådet i Hjørring Kommune skal vedtage beredskabet – "
+                      f"{path}:{line}"), due
+    ds, _ = load_dataset(data_copy)
+    events = {str(e["SUMMARY"]): e.decoded("DTSTART") for e in Calendar.from_ical(calendar(ds)).walk("VEVENT")}
+    assert str(events["Byrådet i Hjørring Kommune skal vedtage beredskabet"]) == "2026-12-17"
+    assert "Revidér beredskabet" in events
+
+
+def test_a_draft_whose_meeting_has_passed_says_so(data_copy, check):
+    path = draft_for(data_copy, "2026-11-25")
+    line = next(n for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "draft: true" in row)
+    expected = (f"{path}:{line}: municipality.governance.draft: mødet 25. november 2026 er holdt, men beredskabet står "
+                "stadig som udkast. Skriv vedtagelsen ind: slet linjen \"draft: true\", og ret adopted_on, hvis det "
+                "blev vedtaget på en anden dag. Blev det ikke vedtaget, så skriv datoen for det næste møde under "
+                "adopted_on.")
+    _, out = check(data_copy)
+    assert expected in warning_lines(out), out
+    _, out = check(data_copy, "--strict")
+    assert expected in error_lines(out), out
 
 
 def test_the_check_ends_with_what_falls_due_within_30_days_earliest_first(data_copy, check, monkeypatch):

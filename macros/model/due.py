@@ -26,7 +26,8 @@ class Due:
 
 
 def due_items(ds: DataSet) -> list[Due]:
-    """Everything with a date, earliest first: each own contact's next confirmation and the revision."""
+    """Everything with a date, earliest first: each own contact's next confirmation, a draft's council meeting
+    and the revision."""
     m = ds.municipality
     items = []
     for contact in ds.contacts.values():
@@ -39,6 +40,12 @@ def due_items(ds: DataSet) -> list[Due]:
                          f"dato ({contact.origin.file}:{line}).",
                          contact.origin.file, line, f"bekraeft-{contact.id}-{on:%Y%m%d}@{m.id}.infohus"))
     gov = m.governance
+    if gov.draft:  # a draft's adopted_on is the council meeting that is to adopt it
+        line = m.origin.doc.line(m.origin.path + ("governance", "draft"))
+        items.append(Due(gov.adopted_on, f"{gov.adopted_by} skal vedtage beredskabet",
+                         f"Mødet, hvor beredskabet forelægges. Når det er vedtaget, så slet linjen \"draft: true\" "
+                         f"({m.origin.file}:{line}), og byg igen.",
+                         m.origin.file, line, f"vedtagelse-{gov.adopted_on:%Y%m%d}@{m.id}.infohus"))
     line = m.origin.doc.line(m.origin.path + ("governance", "next_revision"))
     items.append(Due(gov.next_revision, "Revidér beredskabet",
                      f"Barnets lov § 15, stk. 3: beredskabet skal revideres og vedtages af {gov.adopted_by} mindst "

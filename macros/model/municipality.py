@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ..common.dates import date_text
 from .contacts import Phone, phone_digits
 from .logo import Logo
 from .organisations import Organisation
@@ -203,7 +204,13 @@ def check(m: Municipality, today: date, strict: bool) -> list[Problem]:
                         f"vedtagelsesdatoen {gov.adopted_on} ligger i fremtiden. Skriv den dato, beredskabet blev "
                         "vedtaget; er det ikke vedtaget endnu, så skriv datoen for mødet og \"draft: true\" under "
                         "governance."))
-    if gov.draft:
+    if gov.draft and gov.adopted_on < today:
+        problems.append(o.problem(("governance", "draft"),
+                        f"mødet {date_text(gov.adopted_on)} er holdt, men beredskabet står stadig som udkast. Skriv "
+                        "vedtagelsen ind: slet linjen \"draft: true\", og ret adopted_on, hvis det blev vedtaget på "
+                        "en anden dag. Blev det ikke vedtaget, så skriv datoen for det næste møde under adopted_on.",
+                        "error" if strict else "warning"))
+    elif gov.draft:
         problems.append(o.problem(("governance", "draft"),
                         "beredskabet er et udkast, som endnu ikke er vedtaget. Når kommunalbestyrelsen har vedtaget "
                         "det, så slet linjen \"draft: true\" (og ret adopted_on, hvis det blev vedtaget på en anden "
