@@ -166,6 +166,40 @@ def test_every_link_has_a_target_and_a_description(edition):
     assert "tel:112" in external and "tel:114" in external
 
 
+def page_blocks(pdf: Path) -> list[list[tuple[float, float, str]]]:
+    """Each page's text blocks as (top, bottom, words), top and bottom as fractions of the page height."""
+    found = []
+    for height, body in re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>',
+                                   run("pdftotext", "-bbox-layout", str(pdf), "-"), re.S):
+        found.append([(float(top) / float(height), float(bottom) / float(height),
+                       " ".join(re.findall(r"<word[^>]*>(.*?)</word>", inner)))
+                      for top, bottom, inner in re.findall(
+                          r'<block xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</block>',
+                          body, re.S)])
+    return found
+
+
+HEADER, FOOTER = 0.06, 0.93  # the running header ends above, the footer starts below (fractions of A4's height)
+
+
+def test_no_page_is_under_a_third_full_unless_a_chapter_starts_on_the_next(edition):
+    """A page left mostly empty must be the end of a chapter (chapters start on a new page); a figure or box that
+    did not fit must not push the rest of its section over and strand a heading and two lines above it."""
+    public_pdf, internal_pdf, *_ = edition
+    for pdf in (public_pdf, internal_pdf):
+        pages_ = page_blocks(pdf)
+        assert len(pages_) > 20
+        stranded = []
+        for number, (blocks, following) in enumerate(zip(pages_[1:], pages_[2:]), start=2):
+            bottom = max((b for t, b, _ in blocks if t > HEADER and b < FOOTER), default=0.0)
+            header = [w for t, b, w in following if b < HEADER]
+            body = sorted((t, w) for t, b, w in following if t > HEADER and b < FOOTER)
+            chapter_starts = bool(header and body and body[0][1].startswith(header[0]))
+            if bottom < 1 / 3 and not chapter_starts:
+                stranded.append((number, round(bottom, 2), body[0][1][:60] if body else ""))
+        assert not stranded, f"{pdf.name}: pages under a third full inside a chapter: {stranded}"
+
+
 def test_the_footer_says_page_x_of_y_with_the_version_and_date(edition):
     public_pdf, _, public, _, _ = edition
     count = pages(public_pdf)
