@@ -23,7 +23,7 @@ check: $(SITE_STAMP)
 	$(VENV)/bin/infohus check $(DATA_OPTION)
 
 test: deps-test $(STAMP)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto
 
 # BENCH_QUICK=1 (as in .ci/run): every row once on small data, so a broken benchmark fails CI.
 bench: deps-test $(STAMP)
