@@ -601,6 +601,19 @@ def test_a_page_from_confirmed_adopted_data_has_no_draft_notice(data_copy, tmp_p
         assert "Udkast" not in read(site, name) and "Draft" not in read(site, name), name
 
 
+def test_a_draft_is_last_updated_when_its_data_changed_never_on_the_meeting_still_to_come(data_copy, tmp_path):
+    def to_draft(folder: Path) -> None:
+        replace_in(folder / "municipality.yml", "  governance:\n", "  governance:\n    draft: true\n")
+        replace_in(folder / "municipality.yml", "    adopted_on: 2026-06-24\n", "    adopted_on: 2027-02-25\n")
+    site = build_variant(data_copy, tmp_path, to_draft)
+    da = " ".join(read(site, "index.html").split())
+    updated = re.search(r"Sidst opdateret (\d+\. \w+ \d{4})", da)
+    assert updated, "the page says when it was last updated"
+    assert "2027" not in updated.group(1)
+    ds, _ = load_dataset(data_copy)
+    assert ds.municipality.governance.draft and ds.content_date().year == 2026
+
+
 def test_a_beredskab_not_yet_adopted_says_so_on_the_page(data_copy, tmp_path, monkeypatch):
     from test_cards_pdf import make_fresh
     monkeypatch.setenv("INFOHUS_TODAY", TODAY)

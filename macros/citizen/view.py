@@ -145,8 +145,7 @@ def public_view(ds: DataSet) -> CitizenView:
     after_hours = tuple(a for a in after_hours if a.topics)
     examples = any(ds.contacts[c.id].example for c in contacts) or m.governance.example \
         or any(a.route.needs_confirmation for a in after_hours)
-    updated = max([m.governance.adopted_on, *(v.date for v in m.governance.versions),
-                   *(c.verified_on for c in shown)])
+    updated = max([*m.governance.changed_on(), *(c.verified_on for c in shown)])
     return CitizenView(
         municipality=m.name, url_public=m.url_public, url_accessibility=m.url_accessibility, topics=m.topics,
         intro=path.intro if path else None, emergency=national["emergency"], police=national["police"],

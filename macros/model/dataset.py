@@ -77,10 +77,8 @@ class DataSet:
 
     def content_date(self) -> date:
         """The newest date in the data (not the clock): what pages and cards are dated, so builds repeat."""
-        gov = self.municipality.governance
-        adopted = [] if gov.draft else [gov.adopted_on]  # a draft's adopted_on is a meeting still to come
         return max([c.verified.on for c in self.contacts.values()] + [r.verified.on for r in self.legal.values()]
-                   + adopted + [v.date for v in gov.versions])
+                   + self.municipality.governance.changed_on())
 
     def with_role(self, role: str) -> list[contacts.Contact]:
         """Contacts that have `role`, in data order."""

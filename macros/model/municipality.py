@@ -51,6 +51,11 @@ class Governance:
     draft: bool  # not adopted yet: adopted_on is the council meeting that is to adopt it
     versions: tuple[Version, ...]
 
+    def changed_on(self) -> list[date]:
+        """The dates the plan changed: every version, and the adoption once it has happened (a draft's
+        adopted_on is a meeting still to come, never the date a page was last updated)."""
+        return [v.date for v in self.versions] + ([] if self.draft else [self.adopted_on])
+
 
 @dataclass(frozen=True)
 class AfterHoursRoute:
