@@ -137,6 +137,10 @@ _DANISH = {
 
 
 _CLOCK = re.compile(r"^\[\d\d:\d\d:\d\d\] ")  # the live-reload server puts the time first
+_NOT_UPDATED = _DANISH["An error happened during the rebuild. The server will appear stuck until build errors are "
+                       "resolved."]
+UPDATED = "Opdateret: forhåndsvisningen viser dine rettelser."
+_last_rebuild = {"failed": False}  # this process's preview: whether the last rebuild failed
 
 
 def _in_danish(record: logging.LogRecord) -> bool:
@@ -153,6 +157,7 @@ def _in_danish(record: logging.LogRecord) -> bool:
     if _DANISH[message] is None:
         return False
     record.msg, record.args = _DANISH[message], None
+    _last_rebuild["failed"] = record.msg == _NOT_UPDATED
     return True
 
 
@@ -178,6 +183,10 @@ def write_preview(ds: DataSet, site_dir: Path) -> None:
             plan = build_public_edition(ds, site_dir / CITIZEN_FOLDER)
             cards.result()
         build_public(ds, site_dir / CITIZEN_FOLDER, (plan.pdf_bytes, plan.pdf_pages))
+        if _last_rebuild["failed"]:  # the coordinator saw "ikke opdateret": say when the fix has worked
+            _last_rebuild["failed"] = False
+            sys.stderr.write(UPDATED + "\n")
+            sys.stderr.flush()
     except DataError as exc:
         raise PluginError("Data har fejl; forhåndsvisningen er ikke opdateret.\n"
                           + report(exc.problems, national_dir_for(ds.data_dir))) from None

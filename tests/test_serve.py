@@ -111,6 +111,10 @@ def test_bad_data_while_previewing_is_explained_in_danish_and_the_preview_keeps_
     _, err = server.communicate(timeout=30)
     assert '"4174 909" er ikke et dansk telefonnummer (8 cifre)' in err
     assert "Forhåndsvisningen er ikke opdateret. Ret fejlene ovenfor, og gem filen igen." in err
+    # once the fix has been built, the coordinator is told so, after the failure and only once
+    failed_at = err.index("Forhåndsvisningen er ikke opdateret.")
+    assert err.count("Opdateret: forhåndsvisningen viser dine rettelser.") == 1
+    assert err.index("Opdateret: forhåndsvisningen viser dine rettelser.") > failed_at, err
     assert "Traceback" not in err and "BuildError" not in err, err
 
 
