@@ -71,6 +71,19 @@ def test_typo_in_a_key_suggests_the_right_one(check, data_copy):
     assert f'{path}:{line}: contacts[0].phnoes: ukendt felt "phnoes". Mente du "phones"?' in error_lines(out)
 
 
+def test_a_suggestion_prefers_the_municipalitys_own_id_to_a_closer_national_one(check, data_copy):
+    # "politi" is closer to the national "politi-114" than to the own "infohus-politi"; the coordinator typed in
+    # their own file, so their own id is the likely one
+    import difflib
+    assert difflib.get_close_matches("politi", ["infohus-politi", "politi-114"], n=1) == ["politi-114"]
+    path = edit(data_copy, "municipality.yml", "  coordinator: ssp-konsulent\n", "  coordinator: politi\n")
+    code, out = check(data_copy)
+    assert code == 1
+    line = line_of(path, "coordinator: politi")
+    assert any(l.startswith(f"{path}:{line}:") and '"politi" findes ikke i contacts.yml. Mente du "infohus-politi"?'
+               in l for l in error_lines(out)), out
+
+
 def test_unknown_contact_in_an_outcome_is_named_with_a_suggestion(check, data_copy):
     path = edit(data_copy, "escalation.yml", "ssp-konsulent", "ssp-konsulen")
     code, out = check(data_copy)

@@ -28,12 +28,16 @@ class Problem:
         return f"{where} {self.path}: {self.message}" if self.path else f"{where} {self.message}"
 
 
-def unknown_id(value: str, options, what: str, where: str | None = None, every: bool = False) -> str:
+def unknown_id(value: str, options, what: str, where: str | None = None, every: bool = False,
+               own=()) -> str:
     """"x" findes ikke i <what>, with the closest id ("Mente du ...?") and the valid ids, or where they are.
 
-    `every`: list every option in the order given (the steps of one path, all in the same file)."""
+    `every`: list every option in the order given (the steps of one path, all in the same file).
+    `own`: the municipality's own ids among `options`; a close one of those is suggested before a national one,
+    as a typo in the coordinator's file is most likely a typo of the coordinator's own id."""
     options = list(options) if every else sorted(options)
-    guess = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    guess = difflib.get_close_matches(value, sorted(own), n=1, cutoff=0.6) \
+        or difflib.get_close_matches(value, options, n=1, cutoff=0.6)
     message = f"\"{value}\" findes ikke i {what}."
     if guess:
         message += f" Mente du \"{guess[0]}\"?"

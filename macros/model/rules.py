@@ -36,7 +36,9 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
     def ref(origin: Origin, at: tuple, value: str, kind: str, pool: dict | set, what: str) -> None:
         if value in pool or value in c.known_ids.get(kind, set()) or kind.split(".")[0] in c.unreadable:
             return
-        out.append(origin.problem(at, unknown_id(value, pool, what, FOUND_IN.get(kind))))
+        own = [k for k, r in pool.items() if hasattr(r, "origin") and not ds.is_national(r)] \
+            if isinstance(pool, dict) else ()
+        out.append(origin.problem(at, unknown_id(value, pool, what, FOUND_IN.get(kind), own=own)))
 
     source_ids = set(ds.sources)
     for record in _citing(ds):
