@@ -17,7 +17,7 @@ from ..common.paths import DEFAULT_DATA_DIR, NATIONAL_DIR, SCHEMA_DIR
 from ..common.text import danish_key
 from .dataformat import require_current
 from .loader import Document, format_path, load, schema_line_problem
-from .problems import Problem
+from .problems import Problem, example_of
 from .record import Origin
 from .schema import address_problems, validate
 
@@ -182,8 +182,8 @@ class Collector:
                 if required and ("municipality", kind) not in self.docs:
                     self.unreadable.add(kind)
                     self.problems.append(Problem(self.display(folder / f"{kind}.yml"), 1, "",
-                                                 f"filen mangler. Opret {kind}.yml i {self.display(folder)} "
-                                                 "(se data/hjoerring/ for et eksempel)."))
+                                                 f"filen mangler. Opret {kind}.yml i {self.display(folder)}: "
+                                                 f"{example_of(kind)}."))
 
     def items(self, kind: str, key: str | None = None) -> list[tuple[dict, Origin]]:
         """Schema-valid items of a list, national first; ids of invalid items are still known."""

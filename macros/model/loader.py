@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 from . import characters
 from ..common import faults
-from .problems import Problem
+from .problems import Problem, example_of
 
 PathKey = tuple[str | int, ...]
 
@@ -153,8 +153,7 @@ def load(path: Path, display: str) -> tuple[Document, list[Problem]]:
         return doc, [problem]
     doc.text = text
     if not text.strip() or all(_is_comment(line) for line in text.splitlines()):
-        return doc, [Problem(display, 1, "", "filen er tom. Skriv data i filen, eller kopiér "
-                             "den fra eksemplet i data/hjoerring/.")]
+        return doc, [Problem(display, 1, "", f"filen er tom. Skriv data i filen: {example_of(path.stem)}.")]
     tabs = [Problem(display, n, "", "linjen er indrykket med et tabulatortegn. "
                     "Brug mellemrum (2 pr. niveau) i stedet.")
             for n, line in enumerate(text.splitlines(), 1)

@@ -28,6 +28,25 @@ class Problem:
         return f"{where} {self.path}: {self.message}" if self.path else f"{where} {self.message}"
 
 
+def example_of(kind: str) -> str:
+    """Where a coordinator finds a file of `kind` to start from: the scaffold's template through `infohus new`
+    (it fills in the name and the schema line), or the national file; never another municipality's files."""
+    from ..common.paths import NATIONAL_DIR, SCAFFOLD_TEMPLATES
+
+    if (SCAFFOLD_TEMPLATES / f"{kind}.yml").is_file():
+        return (f"kør infohus new --name \"Din Kommune\" skabelon, og kopiér skabelon/{kind}.yml, "
+                "der viser hvert felt med en forklaring")
+    return f"se den nationale fil {_shown(NATIONAL_DIR / f'{kind}.yml')}, der har samme opbygning"
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the working folder when it lies below it, as the check names every file."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def unknown_id(value: str, options, what: str, where: str | None = None, every: bool = False,
                own=()) -> str:
     """"x" findes ikke i <what>, with the closest id ("Mente du ...?") and the valid ids, or where they are.
