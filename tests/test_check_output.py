@@ -84,6 +84,45 @@ def test_a_partner_named_in_covered_elsewhere_may_be_named_and_another_municipal
     assert named[0].endswith('Nævner den Nyborg med vilje, så skriv "mentions: [Nyborg]" i posten.')
 
 
+def test_a_separate_plan_with_a_title_and_partners_is_linked_by_its_title_and_its_partners_may_be_named(
+        check, data_copy, tmp_path):
+    from macros.beredskab.page import document
+    from macros.beredskab.view import PUBLIC, plan_view
+    from macros.citizen.page import build_public
+    from macros.model.dataset import load_dataset
+
+    municipality = data_copy / "municipality.yml"
+    text = municipality.read_text(encoding="utf-8")
+    municipality.write_text(text.replace(
+        "  topics: [extremism, social_control, honour]\n",
+        "  topics: [extremism, social_control]\n  covered_elsewhere:\n    honour:\n"
+        "      url: https://www.odsherred.dk/faelles-beredskab\n"
+        "      title: Fælles beredskab mod æresrelaterede konflikter\n"
+        "      partners: [Odsherred Kommune]\n", 1), encoding="utf-8")
+    contacts = data_copy / "contacts.yml"
+    line = "      - Repræsenterer SÆH i Infohus Hjørring.\n"
+    contacts.write_text(contacts.read_text(encoding="utf-8").replace(
+        line, "      - Repræsenterer SÆH i Infohus Hjørring og i det fælles beredskab med Odsherred Kommune.\n"),
+        encoding="utf-8")
+    code, out = check(data_copy)
+    assert code == 0 and not [w for w in warning_lines(out) if "teksten nævner" in w], out
+    ds, _ = load_dataset(data_copy)
+    plan = ds.municipality.covered_elsewhere["honour"]
+    assert (plan.url, plan.title, plan.partners) == ("https://www.odsherred.dk/faelles-beredskab",
+                                                     "Fælles beredskab mod æresrelaterede konflikter",
+                                                     ("Odsherred Kommune",))
+    build_public(ds, tmp_path / "public")
+    citizen = " ".join((tmp_path / "public" / "index.html").read_text(encoding="utf-8").replace("\u00ad", "").split())
+    assert ('<a href="https://www.odsherred.dk/faelles-beredskab">'
+            '<span lang="da">Fælles beredskab mod æresrelaterede konflikter</span></a>' in citizen
+            or '<a href="https://www.odsherred.dk/faelles-beredskab">Fælles beredskab mod æresrelaterede konflikter</a>'
+            in citizen), citizen[citizen.find("faelles-beredskab") - 200:][:400]
+    edition = " ".join(document(plan_view(ds, PUBLIC), for_pdf=False,
+                                links={"citizen": "../", "pdf": "../beredskab.pdf", "pdf_facts": "PDF"}).split())
+    assert ('<a href="https://www.odsherred.dk/faelles-beredskab">Fælles beredskab mod æresrelaterede konflikter</a> '
+            '(odsherred.dk), fælles med Odsherred Kommune') in edition
+
+
 # --- numbers ---------------------------------------------------------------------------------------------
 
 def _set_phone(contacts, contact_id: str, number: str, label: str) -> None:

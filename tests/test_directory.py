@@ -134,7 +134,8 @@ def test_the_rows_say_adopted_draft_overdue_and_where_a_topic_is_covered(few):
     assert all(r["eksempel"] is True for r in rows.values() if r["status"] != "data har fejl")  # as the data says
     assert [t["emne"] for t in gladsaxe["emner"]] == ["extremism", "social_control"]
     assert gladsaxe["andre_planer"] == [{"emne": "honour", "navn": "æresrelaterede konflikter",
-                                         "adresse": "https://gladsaxe.example.org/plan-om-aeresrelaterede-konflikter"}]
+                                         "adresse": "https://gladsaxe.example.org/plan-om-aeresrelaterede-konflikter",
+                                         "titel": None, "partnere": []}]
     assert "æresrelaterede konflikter i særskilt plan" in page
     ballerup = rows["ballerup"]
     assert ballerup["indgange"] == [{

@@ -307,7 +307,7 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
     return PlanView(
         edition=edition, municipality=m.name, team=m.team, title=title_for(m.topics),
         topics=tuple(TITLE_WORDS[t] for t in LAW_ORDER if t in m.topics),
-        elsewhere=tuple((TOPIC_NAMES[t], url) for t, url in m.covered_elsewhere.items()),
+        elsewhere=tuple((TOPIC_NAMES[t], plan) for t, plan in m.covered_elsewhere.items()),
         status=f"Vedtaget af {gov.adopted_by} den {date_text(gov.adopted_on)}" if adopted else "Udkast til vedtagelse",
         adopted=adopted, example=gov.example, version=latest.version, version_date=date_text(latest.date),
         created=ds.content_date(), purpose=ds.plan.purpose, goals=ds.plan.goals, prevention=ds.plan.prevention,

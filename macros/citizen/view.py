@@ -13,7 +13,7 @@ from . import text
 from ..model.contacts import Contact, Hours, Phone
 from ..model.dataset import DataSet
 from ..model.logo import Logo
-from ..model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, TOPIC_NAMES, AfterHoursRoute, Text, readable_on_white
+from ..model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, TOPIC_NAMES, AfterHoursRoute, ElsewherePlan, Text, readable_on_white
 from ..model.problems import DataError, Problem
 
 # The national numbers the page always shows first, in the order a citizen needs them; then the
@@ -85,7 +85,7 @@ class CitizenView:
     signs: tuple[tuple[str, tuple[str, ...]], ...]  # per covered topic, the signs in Danish
     signs_bilingual: tuple[tuple[str, tuple[Text, ...]], ...]  # the same, each in Danish and maybe English
     duty: Rule | None
-    elsewhere: tuple[tuple[str, str], ...]  # (topic, address of the separate plan) for topics covered elsewhere
+    elsewhere: tuple[tuple[str, ElsewherePlan], ...]  # (topic, the separate plan) for topics covered elsewhere
     updated: date
     primary: str
     accent: str

@@ -20,7 +20,7 @@ from jinja2 import (BaseLoader, ChoiceLoader, DictLoader, Environment, FileSyste
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .paths import OVERRIDES
-from .text import full_stop, genitive
+from .text import and_join, full_stop, genitive
 
 _SETTINGS = dict(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                  keep_trailing_newline=True)
@@ -33,8 +33,8 @@ def environment() -> Environment:
 
 
 def _with_filters(env: Environment) -> Environment:
-    """`env` with the Danish text filters every template may use: `genitive` and `full_stop`."""
-    env.filters.update(genitive=genitive, full_stop=full_stop)
+    """`env` with the Danish text filters every template may use: `genitive`, `full_stop` and `and_join`."""
+    env.filters.update(genitive=genitive, full_stop=full_stop, and_join=and_join)
     return env
 
 

@@ -54,7 +54,7 @@ class Row:
     error: Problem | None = None  # the first error, when the data has errors
     municipality_id: str | None = None
     topics: tuple[str, ...] = ()
-    elsewhere: tuple[tuple[str, str], ...] = ()  # (topic, the address of the separate plan)
+    elsewhere: tuple = ()  # (topic, ElsewherePlan): the separate plans
     adopted_on: date | None = None
     next_revision: date | None = None
     overdue: bool = False
@@ -111,7 +111,8 @@ def plain(r: Row) -> dict:
         return {**base, "fejl": {"fil": r.error.file, "linje": r.error.line}}
     return {**base, "id": r.municipality_id, "eksempel": r.example,
             "emner": [{"emne": t, "navn": TOPIC_NAMES[t]} for t in r.topics],
-            "andre_planer": [{"emne": t, "navn": TOPIC_NAMES[t], "adresse": url} for t, url in r.elsewhere],
+            "andre_planer": [{"emne": t, "navn": TOPIC_NAMES[t], "adresse": plan.url, "titel": plan.title,
+                              "partnere": list(plan.partners)} for t, plan in r.elsewhere],
             "vedtaget": r.adopted_on.isoformat() if r.status == ADOPTED else None,
             "moede": r.adopted_on.isoformat() if r.status == DRAFT else None,
             "naeste_revision": r.next_revision.isoformat(), "revision_overskredet": r.overdue,

@@ -58,6 +58,22 @@ class Governance:
 
 
 @dataclass(frozen=True)
+class ElsewherePlan:
+    """The municipality's separate plan for a topic this beredskab does not cover: its address, and where the data
+    gives them its title (the link's text) and the municipalities it is shared with."""
+
+    url: str
+    title: str | None
+    partners: tuple[str, ...]
+
+    @classmethod
+    def from_raw(cls, raw: str | dict) -> "ElsewherePlan":
+        if isinstance(raw, str):
+            return cls(raw, None, ())
+        return cls(raw["url"], raw.get("title"), tuple(raw.get("partners", ())))
+
+
+@dataclass(frozen=True)
 class AfterHoursRoute:
     """Whom a citizen calls out of office hours, e.g. the police on 114, who can reach the social services' on-call."""
 
@@ -118,7 +134,7 @@ class Municipality:
     url_staff_page: str | None
     url_underretning: str | None  # the municipality's form for notifications about children (underretning)
     topics: tuple[str, ...]
-    covered_elsewhere: dict[str, str]  # topic -> the address of the municipality's separate plan for it
+    covered_elsewhere: dict[str, ElsewherePlan]  # topic -> the municipality's separate plan for it
     review_days: int
     governance: Governance
     brand_primary: str | None
@@ -149,7 +165,7 @@ def build(raw: dict, origin: Origin) -> Municipality:
         url_intranet=urls["intranet"], url_public=urls["public"], url_beredskab=urls["beredskab"],
         url_accessibility=urls["accessibility"], url_staff_page=urls.get("staff_page"),
         url_underretning=urls.get("underretning"), topics=tuple(raw["topics"]),
-        covered_elsewhere=dict(raw.get("covered_elsewhere", {})),
+        covered_elsewhere={t: ElsewherePlan.from_raw(v) for t, v in raw.get("covered_elsewhere", {}).items()},
         review_days=raw.get("review_days", REVIEW_DAYS),
         governance=Governance(
             adopted_by=gov["adopted_by"], adopted_on=date.fromisoformat(gov["adopted_on"]),

@@ -436,7 +436,7 @@ def _partners(ds: DataSet, names: list[str]) -> set[str]:
         elif isinstance(value, list):
             for item in value:
                 strings(item)
-    strings(ds.municipality.covered_elsewhere)
+    strings([[p.url, p.title or "", *p.partners] for p in ds.municipality.covered_elsewhere.values()])
     words = [_plain_letters(s) for s in said]
     return {n for n in names if any(_plain_letters(n) in w for w in words) or any(n in s for s in said)}
 
