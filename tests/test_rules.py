@@ -179,9 +179,9 @@ def test_required_roles_must_be_present(check, data_copy):
                "Giv en kontakt rollen citizen_under_18 under roles." in line for line in error_lines(out))
 
 
-def test_each_member_organisation_needs_an_infohus_contact(check, data_copy):
+def test_each_member_organisation_needs_an_infohus_contact_under_strict(check, data_copy):
     edit(data_copy, "contacts.yml", "organisation: saeh", "organisation: au")
-    code, out = check(data_copy)
+    code, out = check(data_copy, "--strict")
     assert code == 1
     assert any("(SÆH) er med i Infohus Hjørring, men ingen kontakt har organisation: saeh" in line
                for line in error_lines(out))
@@ -269,6 +269,52 @@ def test_a_missing_or_empty_file_points_at_the_template_never_at_another_municip
     assert "warning_signs.yml:1: filen er tom. Skriv data i filen: se den nationale fil " in errors
     assert "national/warning_signs.yml, der har samme opbygning." in errors
     assert "hjoerring" not in out.replace(str(data_copy), "") and "halsnaes" not in out, out
+
+
+def test_a_member_organisation_without_a_named_person_is_a_warning_until_strict(check, data_copy, tmp_path):
+    text = (data_copy / "contacts.yml").read_text(encoding="utf-8")
+    start = text.index("  - id: infohus-au\n")
+    assert text.count("    organisation: au\n") == 1
+    (data_copy / "contacts.yml").write_text(text[:start] + text[start:].replace("    organisation: au\n",
+                                                                                "    organisation: bfu\n", 1),
+                                            encoding="utf-8")
+    said = ("er med i Infohus Hjørring, men ingen kontakt har organisation: au og rollen infohus_member. Indtil da "
+            "nævner beredskabet og håndbogen kun organisationen, uden en person.")
+    code, out = check(data_copy)
+    assert code == 0 and any(said in w for w in warning_lines(out)), out
+    code, out = check(data_copy, "--strict")
+    assert code == 1 and any(said in e for e in error_lines(out)), out
+    from macros.beredskab.page import document
+    from macros.beredskab.view import PUBLIC, plan_view
+    from macros.model.dataset import load_dataset
+    ds, _ = load_dataset(data_copy)
+    edition = " ".join(document(plan_view(ds, PUBLIC), for_pdf=False,
+                                links={"citizen": "../", "pdf": "../beredskab.pdf", "pdf_facts": "PDF"}).split())
+    assert "Arbejdsmarkeds- og Uddannelsesforvaltningen" in edition  # the organisation is still named
+
+
+def test_a_coordinator_who_is_also_leader_and_press_needs_no_invented_leader(check, data_copy, tmp_path):
+    contacts = data_copy / "contacts.yml"
+    text = contacts.read_text(encoding="utf-8")
+    start = text.index("  - id: boerne-og-familiechef\n")
+    text = text[:start] + text[text.index("\n  - id:", start + 1) + 1:]
+    coordinator = text.index("  - id: ssp-konsulent\n")
+    roles_end = text.index("]", text.index("    roles: [", coordinator))
+    contacts.write_text(text[:roles_end] + ", leader, press" + text[roles_end:], encoding="utf-8")
+    for name in ("escalation.yml", "communication.yml", "municipality.yml", "cards.yml"):
+        path = data_copy / name
+        path.write_text(path.read_text(encoding="utf-8").replace("boerne-og-familiechef", "ssp-konsulent"),
+                        encoding="utf-8")
+    code, out = check(data_copy)
+    assert code == 0 and "boerne-og-familiechef" not in out, out
+    from macros.beredskab.page import document
+    from macros.beredskab.view import INTERNAL, plan_view
+    from macros.model.dataset import load_dataset
+    ds, _ = load_dataset(data_copy)
+    assert ds.contact(ds.municipality.governance.owner).id == ds.municipality.coordinator == "ssp-konsulent"
+    assert "Helle Krogh" not in document(plan_view(ds, INTERNAL), for_pdf=True)
+    before, _ = load_dataset(ROOT / "data" / "hjoerring")  # the leader removed is named there before
+    assert "Helle Krogh" in document(plan_view(before, INTERNAL), for_pdf=True)
 
 
 def test_all_errors_are_reported_in_one_run(check, data_copy):

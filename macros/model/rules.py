@@ -64,9 +64,13 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
     for org in (m.organisations if m and "contacts" not in c.unreadable else ()):
         if org.member and not any(raw.get("organisation") == org.id and "infohus_member" in roles_of(raw)
                                   for raw in written):
+            # A warning until --strict: a team may not have named its member yet; the plan names the organisation.
             out.append(org.origin.problem((), f"{org.label} er med i {m.team}, men ingen kontakt har "
-                                          f"organisation: {org.id} og rollen infohus_member. Tilføj en kontakt "
-                                          "i contacts.yml."))
+                                          f"organisation: {org.id} og rollen infohus_member. Indtil da nævner "
+                                          "beredskabet og håndbogen kun organisationen, uden en person. Tilføj "
+                                          "en kontakt i contacts.yml, eller skriv member: false ved "
+                                          "organisationen, hvis den ikke er med i teamet.",
+                                          "error" if strict else "warning"))
     for role, what in REQUIRED_ROLES.items():
         if "contacts" not in c.unreadable and not any(role in roles_of(raw) for raw in written):
             out.append(Problem(c.display(ds.data_dir / "contacts.yml"), 1, "contacts",
