@@ -186,3 +186,17 @@ def test_each_decision_path_is_a_tagged_figure_in_the_pdf_and_a_linked_diagram_o
         links = [a["href"] for a in figure.select("svg a")]
         assert len(links) == len(path.diagram.boxes)
         assert all(soup.find(id=href[1:]) for href in links), links
+
+
+def test_a_source_list_never_names_the_publisher_twice(data_copy):
+    sources = data_copy / "sources.yml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text.replace("title: Infohus Hjørring, Handlingsplan, august 2018",
+                                    "title: Hjørring Kommune", 1), encoding="utf-8")
+    ds, _ = load_dataset(data_copy)
+    for edition in (PUBLIC, INTERNAL):
+        flat = " ".join(BeautifulSoup(document(plan_view(ds, edition), for_pdf=True), "html.parser").get_text().split())
+        assert "Hjørring Kommune, august 2018" in flat
+        assert "Hjørring Kommune, Hjørring Kommune" not in flat
+        # A publisher the title does not name is still printed (positive control).
+        assert "lovbekendtgørelse nr. 282 af 17. marts 2025, Social- og Boligministeriet" in flat

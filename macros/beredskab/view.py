@@ -341,7 +341,7 @@ def plan_view(ds: DataSet, edition: str) -> PlanView:
         owner=person(ds.contact(gov.owner)),
         versions=tuple(Version(v.version, date_text(v.date), v.note)
                        for v in sorted(gov.versions, key=lambda v: v.date, reverse=True)),
-        sources=tuple(SourceView(s.title, s.publisher, s.date, s.url) for s in _sources(ds, visible)),
+        sources=tuple(SourceView(s.title, s.credit, s.date, s.url) for s in _sources(ds, visible)),
         contacts=() if public else tuple(person(c) for c in ds.shown_contacts()),
         url_public=m.url_public, url_beredskab=m.url_beredskab, url_accessibility=m.url_accessibility,
         primary=readable_on_white(m.brand_primary, DEFAULT_PRIMARY),
