@@ -7,10 +7,14 @@ accepts is one the build accepts.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from .beredskab.view import INTERNAL, PUBLIC, plan_view
 from .cards.content import card_views
 from .citizen.view import public_view
+from .common.faults import SystemFault
 from .model.dataset import DataSet, load_dataset
+from .model.loader import load
 from .model.problems import DataError, Problem, errors
 
 GATES = (public_view, lambda ds: plan_view(ds, PUBLIC), lambda ds: plan_view(ds, INTERNAL), card_views)
@@ -38,6 +42,23 @@ def checked(data_dir, strict: bool = False, national_read=None) -> tuple[DataSet
 
 
 def heading(data_dir, ds: DataSet | None) -> str:
-    """The first line of a check or a build: which municipality, from which folder."""
-    name = ds.municipality.name if ds is not None and ds.municipality is not None else None
+    """The first line of a check or a build: which municipality, from which folder.
+
+    Data with errors has no data set; the name is then read from municipality.yml itself where it is a plain
+    one-line text, so the coordinator sees which municipality was checked even in the first rounds."""
+    name = ds.municipality.name if ds is not None and ds.municipality is not None else _name_in(Path(data_dir))
     return f"Tjekker {name} ({data_dir}) …" if name else f"Tjekker {data_dir} …"
+
+
+def _name_in(data_dir: Path) -> str | None:
+    """`municipality.name` as written in municipality.yml, or None for anything but a short printable text."""
+    try:
+        doc, problems = load(data_dir / "municipality.yml", "municipality.yml")
+    except (OSError, SystemFault):
+        return None
+    data = doc.data if not problems else None
+    section = data.get("municipality") if isinstance(data, dict) else None
+    name = section.get("name") if isinstance(section, dict) else None
+    if not isinstance(name, str) or not 0 < len(name.strip()) <= 80 or not name.isprintable():
+        return None
+    return name.strip()

@@ -23,6 +23,20 @@ def test_a_build_starts_by_naming_what_it_checks(data_copy, tmp_path, capsys):
     assert "Data har fejl; intet er bygget." in out.err
 
 
+def test_a_fresh_scaffold_with_errors_is_named_by_its_own_municipality_yml(tmp_path, check, capsys):
+    folder = tmp_path / "odsherred"
+    assert main(["new", "--name", "Odsherred Kommune", str(folder)]) == 0
+    capsys.readouterr()
+    code, out = check(folder)
+    assert code == 1 and out.splitlines()[0] == f"Tjekker Odsherred Kommune ({folder}) …"
+    # A name that is not one printable line (here with a terminal escape) is never echoed: the folder stands alone.
+    text = (folder / "municipality.yml").read_text(encoding="utf-8")
+    (folder / "municipality.yml").write_text(text.replace("name: Odsherred Kommune", 'name: "Odsherred\\e[2J"'),
+                                              encoding="utf-8")
+    _, out = check(folder)
+    assert out.splitlines()[0] == f"Tjekker {folder} …"
+
+
 def test_the_national_notes_are_one_line_and_in_full_with_national(check):
     _, out = check(MUNICIPALITIES["halsnaes"])
     assert NATIONAL_HEADING not in out
