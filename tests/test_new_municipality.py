@@ -52,6 +52,7 @@ def test_scaffold_check_fill_check_build(tmp_path, capsys):
     assert error_lines(out) == []
     assert len([w for w in warning_lines(out) if "eksempelperson" in w]) == 4, "example people still flagged"
     assert len([w for w in warning_lines(out) if "er skabelonens tekst" in w]) == 6, "each of the plan's texts"
+    assert not [w for w in warning_lines(out) if "ingen bekymringstegn" in w], "the scaffold's extremism sign is public"
 
     site = tmp_path / "site"
     assert main(["build", "--data", str(folder), "--out", str(site)]) == 0

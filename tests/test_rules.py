@@ -261,13 +261,16 @@ def test_unknown_file_name_suggests_the_right_one(check, data_copy):
 def test_a_missing_or_empty_file_points_at_the_template_never_at_another_municipality(check, data_copy):
     (data_copy / "cards.yml").unlink()
     (data_copy / "warning_signs.yml").write_text("# tom\n", encoding="utf-8")
+    (data_copy / "definitions.yml").write_text("# tom\n", encoding="utf-8")
     code, out = check(data_copy)
     assert code == 1
     errors = "\n".join(error_lines(out))
     assert 'cards.yml:1: filen mangler. Opret cards.yml i ' in errors
     assert 'kør infohus new --name "Din Kommune" skabelon, og kopiér skabelon/cards.yml' in errors
-    assert "warning_signs.yml:1: filen er tom. Skriv data i filen: se den nationale fil " in errors
-    assert "national/warning_signs.yml, der har samme opbygning." in errors
+    assert "warning_signs.yml:1: filen er tom. Skriv data i filen: kør infohus new " in errors
+    # A kind the scaffold has no template for points at the national file of the same shape.
+    assert "definitions.yml:1: filen er tom. Skriv data i filen: se den nationale fil " in errors
+    assert "national/definitions.yml, der har samme opbygning." in errors
     assert "hjoerring" not in out.replace(str(data_copy), "") and "halsnaes" not in out, out
 
 

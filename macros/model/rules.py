@@ -7,12 +7,11 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from ..common.paths import NATIONAL_DIR
 from ..common.templates import filled, templates
 from . import contacts, escalation, forms, legal, municipality
 from . import plan as plan_text
 from .loader import format_path, parse
-from .problems import Problem, unknown_id
+from .problems import Problem, example_of, unknown_id
 from .record import Origin
 
 if TYPE_CHECKING:  # the data set imports this module to run the rules
@@ -216,8 +215,6 @@ TEMPLATE_RECORDS = {
     "legal": {"legal": lambda r: f"reglen \"{r.get('title')}\""},
 }
 ADAPT = "Tilpas til kommunens egen plan"
-# The example of public warning signs a coordinator is shown: the national ones, which every install has.
-EXAMPLE_SIGNS = NATIONAL_DIR / "warning_signs.yml"
 
 
 def _template_content(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
@@ -490,7 +487,7 @@ def _public_signs(ds: DataSet, c: Collector) -> list[Problem]:
     for topic in ds.municipality.topics:
         if not any(s.topic == topic and s.visibility == "public" for s in ds.warning_signs.values()):
             fix = (f"Giv et eller flere af tegnene topic: {topic} visibility: public, eller skriv nye" if file.exists()
-                   else f"Opret filen warning_signs.yml i kommunens mappe (se eksemplet {EXAMPLE_SIGNS}), og "
+                   else f"Opret filen warning_signs.yml i kommunens mappe ({example_of('warning_signs')}), og "
                         f"skriv tegn med topic: {topic} og visibility: public")
             out.append(Problem(c.display(file), 1, "warning_signs",
                                f"ingen bekymringstegn for {municipality.TOPIC_NAMES[topic]} er offentlige, så "
