@@ -5,9 +5,8 @@ them alone. Times are medians of `settings.RUNS` runs.
 
 - The full build runs in a fresh process each time (interpreter start and imports included), as a
   coordinator runs it.
-- The macros' share compares, in one warm process, the real build with a build of the very same pages
-  as plain Markdown: a recording hook saves every page as the macros rendered it, and the plain build
-  uses those files with the macros plugin removed (the settings the macros set are applied directly).
+- The macros' share compares, in one warm process, the real build (infohus renders the pages, then MkDocs)
+  with MkDocs alone over the very same pages, rendered once beforehand (handbook/prerender.py).
 """
 from __future__ import annotations
 
@@ -29,21 +28,6 @@ from settings import RUNS, TODAY  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "hjoerring"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "INFOHUS_TODAY": TODAY}
-
-# A hook that saves each page's Markdown after the macros plugin has rendered it.
-RECORDER = '''
-from pathlib import Path
-
-OUT = Path({out!r})
-
-
-def on_page_markdown(markdown, page, config, files):
-    target = OUT / page.file.src_path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(markdown, encoding="utf-8")
-    return markdown
-'''
-
 
 def rows(tmp: Path) -> Iterator[tuple[str, str, str]]:
     """Benchmark rows for the handbook, each as soon as it is measured."""
@@ -86,7 +70,7 @@ def _median(run) -> float:
 def _fresh_build(out: Path) -> None:
     code = textwrap.dedent(f"""
         from pathlib import Path
-        from macros.handbook.site import build_handbook
+        from macros.build import build_handbook
         from macros.model.dataset import load_dataset
         build_handbook(load_dataset(Path({str(DATA)!r}))[0], Path({str(out)!r}))
     """)
@@ -107,28 +91,25 @@ def _measure(tmp: Path) -> tuple[float, float, int]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from macros.handbook import site as handbook
+    from macros.build import build_handbook, other_macros
+    from macros.handbook import prerender, site
     from macros.model.dataset import load_dataset
 
+    ds, _ = load_dataset(DATA)
     rendered = tmp / "rendered-docs"
-    recorder = tmp / "record_markdown.py"
-    recorder.write_text(RECORDER.format(out=str(rendered)), encoding="utf-8")
-    build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp / "record"), hooks=[str(recorder)]))
-    index_bytes = (tmp / "record" / "search" / "search_index.json").stat().st_size
+    prerender.render_all(ds, rendered, site.NO_LOG, other_macros(ds))
 
     def real(i: int) -> None:
-        build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp / f"real-{i}")))
+        build_handbook(ds, tmp / f"real-{i}")
 
-    ds, _ = load_dataset(DATA)
-
-    def plain(i: int) -> None:
-        config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp / f"plain-{i}"), docs_dir=str(rendered),
-                             plugins=[{"search": {"lang": "da"}}, "infohus"])  # the theme's fixes, no macros
-        config["site_name"] = ds.municipality.team
-        handbook.configure(config, ds)
-        build(config)
+    def plain(i: int) -> None:  # MkDocs alone over the pages as infohus rendered them
+        with site.given(ds), site.dated(ds):
+            config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp / f"plain-{i}"), docs_dir=str(rendered))
+            site.settle(config, ds)
+            build(config)
 
     real(-1), plain(-1)  # warm-up: imports, template caches
+    index_bytes = (tmp / "real--1" / "search" / "search_index.json").stat().st_size
     return _median(real), _median(plain), index_bytes
 
 

@@ -2,28 +2,35 @@
 from __future__ import annotations
 
 import dataclasses
+import atexit
+import logging
 import multiprocessing
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
-from mkdocs.exceptions import MkDocsException
+from markupsafe import Markup
+from mkdocs.exceptions import MkDocsException, PluginError
+from mkdocs.plugins import BasePlugin
 
 from . import changes, outdir
 from .beredskab.page import build_internal_edition, build_public_edition
+from .cards.page import cards_overview
 from .cards.pdf import build_cards
 from .citizen.page import build_public
 from .common.background import in_background
 from .common.faults import SystemFault, sentence
-from .common.paths import CARDS_FOLDER, INTERNAL_PLAN_PDF, MUNICIPALITY_FILE, ROOT
+from .common.paths import CARDS_FOLDER, DOCS_DIR, INTERNAL_PLAN_PDF, MKDOCS_YML, MUNICIPALITY_FILE, ROOT
 from .common.text import danish_key
 from .directory.page import write_directory
 from .directory.rows import failed, row
 from .gates import checked, heading
-from .handbook.site import BuildLog, build_handbook
+from .handbook import preview, prerender, site, theme
+from .handbook.site import NO_LOG, BuildLog
 from .model.dataformat import WrongFormat
 from .model.dataset import DataSet, national_dir_for, read_national, today
 from .model.problems import DataError, Problem, errors, report
@@ -246,3 +253,117 @@ def _build_one(task: tuple[int, str]) -> str | None:
         shutil.rmtree(part, ignore_errors=True)
         return report(exc.problems, ds.national_dir) if isinstance(exc, DataError) else sentence(exc)
     return None
+
+
+# --- the handbook -------------------------------------------------------------------------------------------------
+# infohus renders the handbook's pages (handbook/prerender.py) with the macros of every output (the Handlekort page
+# shows the cards), MkDocs builds that plain Markdown with the settings from the data, then infohus writes the files
+# the pages link to (vCards, calendar, logo). MkDocs builds pages and the theme: no macros plugin, and no hook of
+# infohus' runs at the end of its build.
+#
+# `InfohusPlugin` is the `infohus` MkDocs plugin (mkdocs.yml). Under `infohus build` it only fixes the theme
+# (handbook/theme.py). Under a bare `mkdocs build` or `mkdocs serve` (and `infohus serve`, which is MkDocs'
+# server) nobody has rendered the pages: then it does what `infohus build` would, from the folder in INFOHUS_DATA,
+# and under `infohus serve` also makes the preview's other outputs after each build.
+
+def other_macros(ds: DataSet) -> dict:
+    """The macros of other outputs that the handbook's pages call, by name."""
+    return {"handlekort": lambda: Markup(cards_overview(ds))}
+
+
+def build_handbook(ds: DataSet, site_dir: Path, log: BuildLog = NO_LOG) -> None:
+    """Render the handbook's pages, run MkDocs on them with the settings from the data, write the linked files.
+
+    A page that cannot render is a SystemFault (infohus' fault) or a PluginError naming the municipality's own
+    page or partial (a data error); MkDocs' own failures keep their reasons from its log."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    reasons = _Reasons()
+    logging.getLogger("mkdocs").addHandler(reasons)
+    try:
+        with tempfile.TemporaryDirectory(prefix="infohus-sider-") as rendered, site.given(ds, log), site.dated(ds):
+            prerender.render_all(ds, Path(rendered), log, other_macros(ds))
+            config = load_config(str(MKDOCS_YML), site_dir=str(site_dir), docs_dir=rendered)
+            site.settle(config, ds)
+            build(config)
+    except SystemExit as exc:
+        if not reasons.found:  # MkDocs' own Abort: the build's caller says it
+            raise
+        raise PluginError(" ".join(reasons.found)) from exc
+    finally:
+        logging.getLogger("mkdocs").removeHandler(reasons)
+    site.write_files(site_dir, ds)
+
+
+class _Reasons(logging.Handler):
+    """Why a handbook build failed, from MkDocs' log: the words `infohus build` shows, where MkDocs itself would
+    only say "Aborted with a BuildError!"."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if record.levelno >= logging.ERROR and not text.startswith("Error reading page"):
+            self.found.append(text)
+
+
+class InfohusPlugin(BasePlugin):
+    """The theme's fixes; and, where `infohus build` has not rendered the pages, what it would do."""
+
+    dataset: DataSet | None = None  # what a bare MkDocs build renders (on_config); None under infohus build
+
+    def on_config(self, config):
+        from .gates import refusals
+
+        if site.handed():
+            self.dataset = None
+            return config
+        self.dataset = ds = site.dataset(refusals)
+        folder = _rendered_pages()
+        prerender.render_all(ds, folder, NO_LOG, other_macros(ds))
+        config.docs_dir = str(folder)
+        site.settle(config, ds)
+        site.date_pages(ds)
+        return config
+
+    def on_files(self, files, config):
+        return theme.on_files(files, config)
+
+    def on_env(self, env, config, files):
+        return theme.on_env(env, config, files)
+
+    def on_post_build(self, config):
+        from . import serve
+
+        if self.dataset is None:
+            return
+        site.write_files(Path(config["site_dir"]), self.dataset)
+        if serve.previewing():
+            serve.write_preview(self.dataset, Path(config["site_dir"]))
+
+    def on_serve(self, server, config, builder):
+        """The preview watches infohus' page templates, not the folder of rendered pages it builds from: a
+        rebuild writes that folder itself, and watching it would start every rebuild a second time."""
+        if self.dataset is not None and _folder:
+            try:
+                server.unwatch(str(_folder[0]))
+            except KeyError:  # an MkDocs that watches it under another name: one rebuild more, nothing worse
+                pass
+            server.watch(str(DOCS_DIR))
+        return preview.on_serve(server, config, builder)
+
+
+_folder: list[Path] = []
+
+
+def _rendered_pages() -> Path:
+    """This process's folder of rendered pages for a bare MkDocs build: made once (so a preview server watches
+    one folder), removed when the process ends. infohus made it, so infohus may remove it."""
+    if not _folder:
+        _folder.append(Path(tempfile.mkdtemp(prefix="infohus-sider-")))
+        atexit.register(shutil.rmtree, _folder[0], True)
+    return _folder[0]

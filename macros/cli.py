@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("infohus: afbrudt. Intet er ændret.\n")
         return EXIT_INTERRUPTED
-    except SystemExit as exc:  # a library's own exit() (mkdocs-macros exits 100): its code is none of ours
+    except SystemExit as exc:  # a library's own exit(): its code is none of ours
         if exc.code in (None, EXIT_OK, EXIT_DATA, EXIT_SYSTEM, EXIT_INTERRUPTED):
             raise
         sys.stderr.write(f"infohus: {args.command} stoppede uventet (kode {exc.code}). {BUG}\n")

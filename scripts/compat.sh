@@ -29,7 +29,8 @@ engine() {  # engine NAME PACKAGE COMMAND...
     status=1; return
   fi
   local version; version=$("$venv/bin/python" -m pip show "$package" 2>/dev/null | sed -n 's/^Version: //p')
-  if timeout 300 "$venv/bin/$1" "${@:2}" >"$log" 2>&1 && test -f "$OUTPUT/site/kontakter/index.html"; then
+  local command=$1; test -x "$venv/bin/$command" && command="$venv/bin/$command"
+  if timeout 300 "$command" "${@:2}" >"$log" 2>&1 && test -f "$OUTPUT/site/kontakter/index.html"; then
     local pages; pages=$(find "$OUTPUT/site" -name index.html | wc -l)
     echo "$name $version: built the handbook ($pages pages)"
   else
@@ -40,7 +41,13 @@ engine() {  # engine NAME PACKAGE COMMAND...
   fi
 }
 
+# Zensical runs no MkDocs plugin, so it gets what `infohus build` hands MkDocs: the pages as infohus rendered them
+# and the settings from the data, in a config of their own (scripts/compat_zensical.py).
+ZCONFIG=$(mktemp "$ROOT/.infohus-compat-zensical.XXXXXXXX.yml")
+trap 'rm -rf -- "$WORK" "$OUTPUT"; rm -f -- "$CONFIG" "$ZCONFIG"' EXIT
+
 echo "Building the handbook with MkDocs' successors (informational, allowed to fail):"
 engine properdocs properdocs properdocs build --quiet -f "$CONFIG"
-engine zensical zensical zensical build -f "$CONFIG"
+engine zensical zensical bash -c '"$0" scripts/compat_zensical.py "$1" "$2" && "${0%/python}/zensical" build -f "$2"' \
+  "$ROOT/.venv-zensical/bin/python" "$OUTPUT" "$ZCONFIG"
 exit $status

@@ -7,7 +7,6 @@ with a negative control: a refused character does stop the PDF.
 """
 from __future__ import annotations
 
-import html
 import importlib.util
 import os
 import subprocess

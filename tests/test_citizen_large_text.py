@@ -8,7 +8,6 @@ finds nothing.
 from __future__ import annotations
 
 import contextlib
-import shutil
 
 import pytest
 

@@ -8,7 +8,6 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from icalendar import Calendar
 
 from conftest import DEFAULT_DATA, TODAY, error_lines, warning_lines

@@ -17,7 +17,7 @@ from mkdocs.exceptions import Abort
 from conftest import DEFAULT_DATA, MUNICIPALITIES, ROOT, TODAY
 from macros.handbook import vcard
 from macros.model import flowchart
-from macros.handbook.site import build_handbook
+from macros.build import build_handbook
 from macros.model.dataset import load_dataset
 from macros.handbook.theme import TOGGLES, _BaseWithoutCheckboxAutocomplete
 

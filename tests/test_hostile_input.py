@@ -33,7 +33,7 @@ import yaml
 
 from conftest import MUNICIPALITIES, TODAY, embed_document, error_lines
 from macros.cli import main
-from macros.handbook.site import build_handbook
+from macros.build import build_handbook
 from macros.model.dataset import load_dataset
 from macros.model.loader import format_path, load
 from support import web

@@ -6,6 +6,7 @@ file and line, and rendered through the same macros and escaping as infohus' own
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 
 from conftest import error_lines
-from macros.handbook.site import build_handbook
+from macros.build import build_handbook
 from macros.model.dataset import load_dataset
 
 EKSTRA = """# Vores egne aftaler
@@ -90,13 +91,16 @@ def test_an_own_page_cannot_reach_out_of_the_sandbox(data_copy, tmp_path, source
     assert not (data_copy / "x").exists() and not (tmp_path / "site" / "ekstra").exists()
 
 
-def test_an_own_partial_cannot_reach_out_of_the_sandbox(data_copy, tmp_path, caplog):
+@pytest.mark.parametrize(("source", "why"), [
+    ("{{ h.ds.data_dir }}", "access to attribute 'data_dir' of 'DataSet' object is unsafe"),  # a path writes files
+    ("{{ h.log.report.__globals__ }}", "access to attribute '__globals__' of 'function' object is unsafe"),
+])
+def test_an_own_partial_cannot_reach_out_of_the_sandbox(data_copy, tmp_path, source, why):
     (data_copy / "overrides" / "partials").mkdir(parents=True)
-    (data_copy / "overrides" / "partials" / "emergency.html").write_text("{{ h.env.conf }}", encoding="utf-8")
+    (data_copy / "overrides" / "partials" / "emergency.html").write_text(source, encoding="utf-8")
     ds, _ = load_dataset(data_copy)
     with pytest.raises(PluginError, match=r"^siden index\.md: en af kommunens egne partials \(overrides/partials/\) "
-                                          r"kan ikke bygges: access to attribute 'env' of 'Helper' object is "
-                                          r"unsafe\. En partial må bruge"):
+                                          rf"kan ikke bygges: {re.escape(why)}\. En partial må bruge"):
         build_handbook(ds, tmp_path / "site")
 
 

@@ -6,11 +6,11 @@ Danish dates, abbreviations, freshness). Partials escape everything; only `h.abb
 """
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
 
 from markupsafe import Markup, escape
-from mkdocs.utils import get_relative_url
 
 from . import glossary, search_terms, vcard
 from .calendar import FILE as CALENDAR
@@ -35,9 +35,8 @@ PATH_AUDIENCES = {"staff": "Når du selv er bekymret", "citizen": "Når en borge
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
 
-def macros(env, ds: DataSet) -> dict[str, Callable[..., str]]:
-    """Every page macro by the name pages call it with."""
-    h = Helper(env, ds)
+def macros(h: Helper) -> dict[str, Callable[..., str]]:
+    """Every page macro by the name pages call it with, for the page `h` renders."""
     return {
         "emergency_box": h.emergency_box, "first_steps": h.first_steps, "search_box": h.search_box,
         "glossary": h.glossary, "abbreviations": h.abbreviations, "warning_signs": h.warning_signs,
@@ -48,6 +47,23 @@ def macros(env, ds: DataSet) -> dict[str, Callable[..., str]]:
         "covered_elsewhere": h.covered_elsewhere, "summary": h.summary, "changes": h.changes,
         "plain": plain,
     }
+
+
+def page_url(name: str) -> str:
+    """The site-relative URL of page `name` ("kontakter.md" -> "kontakter/", "index.md" -> ""), as MkDocs
+    writes it with `use_directory_urls: true` (mkdocs.yml)."""
+    stem = name.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/"
+
+
+def relative_url(url: str, current: str) -> str:
+    """`url` (site-relative) as seen from the page at `current` (site-relative), as MkDocs computes it."""
+    parts = posixpath.split(current)
+    base = parts[0] if "." in parts[1] else current
+    rel = posixpath.relpath("/" + url, "/" + posixpath.dirname(base))
+    return rel + "/" if url.endswith("/") else rel
 
 
 NUMBER_WORDS = ("nul", "ét", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti")
@@ -69,10 +85,11 @@ def plain(text: str) -> Markup:
 
 
 class Helper:
-    """The macros and the helpers partials call as `h`."""
+    """The macros and the helpers partials call as `h`, for one page: `page` is its name ("kontakter.md"),
+    `names` every page of the handbook, `log` the build's BuildLog (macros/handbook/site.py)."""
 
-    def __init__(self, env, ds: DataSet):
-        self.env, self.ds = env, ds
+    def __init__(self, ds: DataSet, page: str, names: frozenset[str], log):
+        self.ds, self.page, self.names, self.log = ds, page, names, log
         self.abbr = Abbreviator(ds.abbreviations())
         self.date = date_text
         self.anchor = glossary.anchor
@@ -81,18 +98,17 @@ class Helper:
 
     def link(self, page: str, anchor: str | None = None) -> str:
         """The URL of handbook page `page` (a key of PAGES), relative to the page being rendered."""
-        target = self.env.variables["files"].get_file_from_path(PAGES[page])
-        if target is None:
+        if PAGES[page] not in self.names:
             raise ValueError(f"håndbogen mangler siden docs/{PAGES[page]}, som en makro linker til.")
-        current = self.env.page.url
-        if target.url == current and anchor:
+        target, current = page_url(PAGES[page]), page_url(self.page)
+        if target == current and anchor:
             return f"#{anchor}"
-        url = get_relative_url(target.url, current)
+        url = relative_url(target, current)
         return f"{url}#{anchor}" if anchor else url
 
     def site_file(self, path: str) -> str:
         """A file written into the site (e.g. a vCard), relative to the page being rendered."""
-        return get_relative_url(path, self.env.page.url)
+        return relative_url(path, page_url(self.page))
 
     def vcard(self, contact: Contact) -> str:
         return self.site_file(vcard.contact_path(contact))
@@ -177,7 +193,7 @@ class Helper:
         """The Ændringer page: the beredskab's versions, and what the last builds changed on cards and pages."""
         gov = self.ds.municipality.governance
         return self._render("changes", versions=sorted(gov.versions, key=lambda v: v.date, reverse=True),
-                            log=self.env.variables["build_log"])
+                            log=self.log)
 
     def team_description(self) -> str:
         """The team's own description from municipality.yml."""
@@ -286,7 +302,7 @@ class Helper:
                    "levels": ds.levels, "paths": {i: p for i, p in ds.paths.items() if ds.covers(p)}}
         return self._render("coordinator-report", stale=[c for c in contacts if self.stale(c)],
                             examples=[c for c in contacts if c.example], problems=warnings(ds.problems),
-                            review_days=ds.municipality.review_days, log=self.env.variables["build_log"],
+                            review_days=ds.municipality.review_days, log=self.log,
                             due=soon(due_items(ds), ds.today), due_days=SOON_DAYS, calendar=CALENDAR,
                             calendar_url=ds.municipality.url_intranet.rstrip("/") + "/" + CALENDAR,
                             reference=reference.groups(records, ds.is_national))

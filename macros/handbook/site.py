@@ -6,23 +6,21 @@ messages as `infohus check`.
 """
 from __future__ import annotations
 
-import logging
 import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from markupsafe import escape
-from mkdocs.exceptions import MkDocsException, PluginError
+from mkdocs.exceptions import PluginError
 
-from . import calendar, pages, vcard
+from . import calendar, prerender, vcard
 from ..common.dates import date_text
-from ..common.faults import SystemFault
-from ..common.render import OwnPartialError
-from ..common.paths import MKDOCS_YML, default_data_dir
+from ..common.paths import default_data_dir
 from ..common.text import and_join, genitive
 from ..model.dataformat import WrongFormat
 from ..model.dataset import DataSet, load_dataset, national_dir_for
@@ -55,65 +53,43 @@ def given(ds: DataSet, log: BuildLog = NO_LOG) -> Iterator[None]:
         _given.reset(token)
 
 
-def build_handbook(ds: DataSet, site_dir: Path, log: BuildLog = NO_LOG) -> None:
-    """Run MkDocs on the handbook with the validated data set (and the build's log) handed to the macros.
+def _epoch(ds: DataSet) -> str:
+    """The data's date as SOURCE_DATE_EPOCH: midnight UTC, so MkDocs writes that very date."""
+    day = ds.content_date()
+    return str(int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()))
 
-    SystemFault if a page macro fails: mkdocs-macros (`on_error_fail`) logs the error and calls exit(100),
-    which is no exit code of infohus'; the logged error becomes the sentence instead."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
-    reasons = _Reasons()
-    logging.getLogger("mkdocs").addHandler(reasons)
+def settle(config, ds: DataSet) -> None:
+    """The settings from the data on a loaded MkDocs config, and the municipality's added pages in its nav."""
+    configure(config, ds)
+    added = prerender.added_pages(ds)
+    if added and config.nav is not None:
+        config.nav.extend(added)
+
+
+@contextmanager
+def dated(ds: DataSet) -> Iterator[None]:
+    """Within the block, MkDocs dates every page (the sitemap's lastmod) by the data, never by the clock, so two
+    builds of the same data are identical: SOURCE_DATE_EPOCH, the reproducible-builds variable MkDocs reads."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = _epoch(ds)
     try:
-        with given(ds, log):
-            build(load_config(str(MKDOCS_YML), site_dir=str(site_dir)))
-    except SystemExit as exc:
-        if not isinstance(exc, MkDocsException):  # mkdocs-macros' exit on a macro's error
-            if reasons.macro and reasons.macro[1] == OwnPartialError.__name__:  # the municipality's own partial
-                raise PluginError(f"siden {reasons.macro[0]}: {reasons.macro[2]}") from None
-            raise SystemFault(reasons.macro_sentence(exc.code)) from None  # infohus' own fault
-        if not reasons.found:  # MkDocs' own Abort: the build's caller says it
-            raise
-        raise PluginError(" ".join(reasons.found)) from exc
+        yield
     finally:
-        logging.getLogger("mkdocs").removeHandler(reasons)
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
 
 
-class _Reasons(logging.Handler):
-    """Why a handbook build failed, from MkDocs' and mkdocs-macros' log: the words `infohus build` shows, where
-    MkDocs itself would only say "Aborted with a BuildError!"."""
-
-    MACRO = re.compile(r"^_File_: `(?P<page>[^`]+)`.*?^_(?P<kind>\w+)_: (?P<why>.+?)$", re.M | re.S)
-
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.found: list[str] = []
-        self.macro: tuple[str, str, str] | None = None  # (page, exception, message) of the last macro error
-
-    def emit(self, record: logging.LogRecord) -> None:
-        text = record.getMessage()
-        macro = self.MACRO.search(text) if "[macros] - ERROR" in text else None
-        if macro:
-            self.macro = (macro["page"], macro["kind"], macro["why"].strip())
-        elif record.levelno >= logging.ERROR and not text.startswith("Error reading page"):
-            self.found.append(text)
-
-    def macro_sentence(self, code) -> str:
-        """The Danish sentence for mkdocs-macros' exit: the page and the exception, when it logged them."""
-        if self.macro:
-            page, kind, why = self.macro
-            return (f"Håndbogens side \"{page}\" kunne ikke laves ({kind}: {why}). Det er en fejl i infohus, ikke "
-                    "i data: meld den til den, der vedligeholder infohus.")
-        return (f"Håndbogen kunne ikke bygges: MkDocs stoppede (kode {code}). Det er en fejl i infohus, ikke i data: "
-                "meld den til den, der vedligeholder infohus.")
+def handed() -> bool:
+    """True while `infohus build` runs MkDocs over pages it rendered itself."""
+    return _given.get() is not None
 
 
-def build_log() -> BuildLog:
-    """The log handed over by `infohus build`; none under `mkdocs build` or `infohus serve`."""
-    handed = _given.get()
-    return handed[1] if handed else NO_LOG
+def date_pages(ds: DataSet) -> None:
+    """For a bare MkDocs build in this process: date the pages by the data (see `dated`), for the process."""
+    os.environ["SOURCE_DATE_EPOCH"] = _epoch(ds)
 
 
 def dataset(refusals: Callable[[DataSet], list[Problem]] = lambda ds: []) -> DataSet:
@@ -135,26 +111,6 @@ def dataset(refusals: Callable[[DataSet], list[Problem]] = lambda ds: []) -> Dat
     if ds is None or errors(problems):
         raise PluginError("Data har fejl; intet er bygget.\n" + report(problems, national_dir_for(data_dir)))
     return ds
-
-
-def define(env, ds: DataSet) -> None:
-    """Settings from the data, and every page macro, registered on the macros plugin's `env`."""
-    env.variables["data"] = ds
-    env.variables["build_log"] = build_log()
-    configure(env.conf, ds)
-    for name, macro in pages.macros(env, ds).items():
-        env.macro(macro, name)
-
-
-def escape_page_values(env) -> None:
-    """Every `{{ value }}` in a page's Markdown that is not markup a macro built becomes plain text there.
-
-    A page writes data straight into Markdown (`{{ data.municipality.team }}`): without this, HTML in the
-    data would pass through Markdown into the page, and Markdown syntax in it (a `[link](javascript:…)`)
-    would become markup. The macros return `Markup` (HTML they built from escaped partials) and are kept.
-    Jinja applies `finalize` when it compiles a page, so this must be set before the first page renders.
-    """
-    env.env.finalize = lambda value: value if hasattr(value, "__html__") else pages.plain(str(value))
 
 
 def configure(conf, ds: DataSet) -> None:

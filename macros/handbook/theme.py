@@ -1,11 +1,8 @@
-"""The `infohus` MkDocs plugin (mkdocs.yml `plugins: - infohus`, found by its entry point, so the same config
-works in a checkout and installed): what no block or partial can reach, and the municipality's own pages.
+"""The theme's fixes, run by the `infohus` MkDocs plugin (macros/build.py, found by its entry point, so the
+same config works in a checkout and installed): what no block or partial can reach.
 
 `on_files`: overrides/ also holds the citizen page's and the action cards' templates and assets; the
 handbook ships only its own assets (overrides/assets/), so nothing else is copied into the intranet.
-
-`on_files` also adds the municipality's own pages (DATA/docs/*.md) or puts them in place of infohus'
-pages of the same name, and `on_config` lists the added ones in the navigation (macros/handbook/own.py).
 
 `on_serve`: the preview server answers only its own address and never prints a traceback (preview.py).
 
@@ -20,9 +17,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
-from mkdocs.plugins import BasePlugin
-
-from . import own, preview
 
 TOGGLES = ('data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off"',
            'data-md-toggle="search" type="checkbox" id="__search" autocomplete="off"')
@@ -63,20 +57,3 @@ def on_env(env: jinja2.Environment, config, files) -> jinja2.Environment:
     """Wrap the theme's template loader (runs once per build, before any page is rendered)."""
     env.loader = _BaseWithoutCheckboxAutocomplete(env.loader)
     return env
-
-
-class InfohusPlugin(BasePlugin):
-    """The hooks above, and the municipality's own pages; listed after `macros`, whose data set it reads."""
-
-    def on_config(self, config):
-        own.add_to_nav(config, own.dataset_of(config))
-        return config
-
-    def on_files(self, files, config):
-        return own.add_pages(on_files(files, config), config, own.dataset_of(config))
-
-    def on_env(self, env, config, files):
-        return on_env(env, config, files)
-
-    def on_serve(self, server, config, builder):
-        return preview.on_serve(server, config, builder)

@@ -6,7 +6,7 @@ only regular files directly in those two folders are read, each opened relative 
 with no symbolic link on the way (so nothing outside the municipality's folder), with a plain name, as
 UTF-8 and under a size limit. Each is parsed here as a template, so `infohus check` shows a template error
 at its line. They render through the same macros and escaping as infohus' own pages, in Jinja's sandbox
-(macros/handbook/own.py and macros/common/render.py).
+(macros/handbook/prerender.py and macros/common/render.py).
 """
 from __future__ import annotations
 
