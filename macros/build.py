@@ -324,7 +324,8 @@ class InfohusPlugin(BasePlugin):
             return config
         self.dataset = ds = site.dataset(refusals)
         folder = _rendered_pages()
-        prerender.render_all(ds, folder, NO_LOG, other_macros(ds))
+        source = Path(config.docs_dir)  # docs/, or the folder a bare build was given; never our own output
+        prerender.render_all(ds, folder, NO_LOG, other_macros(ds), docs=DOCS_DIR if source == folder else source)
         config.docs_dir = str(folder)
         site.settle(config, ds)
         site.date_pages(ds)

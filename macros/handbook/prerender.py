@@ -33,10 +33,10 @@ from . import pages
 _FRONT_MATTER = re.compile(r"\A(---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*\n)", re.S)
 
 
-def sources(ds: DataSet) -> dict[str, tuple[str, bool]]:
+def sources(ds: DataSet, docs: Path = DOCS_DIR) -> dict[str, tuple[str, bool]]:
     """Every page of the handbook: name -> (Markdown, whether it is the municipality's own), infohus' pages
-    first; a page of the municipality's own of the same name takes the place of infohus' page."""
-    found = {path.name: (path.read_text(encoding="utf-8"), False) for path in sorted(DOCS_DIR.glob("*.md"))}
+    (in `docs`) first; a page of the municipality's own of the same name takes the place of infohus' page."""
+    found = {path.name: (path.read_text(encoding="utf-8"), False) for path in sorted(docs.glob("*.md"))}
     for name, text in sorted(ds.own.pages.items()):
         found[name] = (text, True)
     return found
@@ -47,14 +47,16 @@ def added_pages(ds: DataSet) -> list[str]:
     return [name for name in sorted(ds.own.pages) if not ds.own.replaces(name)]
 
 
-def render_all(ds: DataSet, folder: Path, log, extra: Mapping[str, Callable[[], str]] | None = None) -> list[Path]:
+def render_all(ds: DataSet, folder: Path, log, extra: Mapping[str, Callable[[], str]] | None = None,
+               docs: Path = DOCS_DIR) -> list[Path]:
     """Render every page into `folder` (made if missing); a file whose text is unchanged is not written again,
     so a preview server watching the folder sees only real changes. Returns the files written.
 
     `log`: the build's BuildLog (handbook/site.py), for the coordinator and Ændringer pages.
 
-    `extra`: macros of other outputs the pages call (the Handlekort page's overview of the cards), by name."""
-    found = sources(ds)
+    `extra`: macros of other outputs the pages call (the Handlekort page's overview of the cards), by name.
+    `docs`: the folder of infohus' own page templates (a bare MkDocs build may be given another)."""
+    found = sources(ds, docs)
     names = frozenset(found)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
