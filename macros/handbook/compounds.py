@@ -16,7 +16,8 @@ MIN_HEAD = 4   # a head as written: "æres", "unge"; without its linking letter 
 MIN_TAIL = 4   # "rejse", "pligt"
 LINKS = ("s", "e")
 # Prefixes and endings that are words of their own but no part of a compound: "for|klaret", "beskytt|ende".
-NOT_HEADS = {"under", "over", "efter", "fore", "alle", "ande", "ander", "sam", "uden", "inden", "imod", "igen"}
+NOT_HEADS = {"under", "over", "efter", "fore", "alle", "ande", "ander", "sam", "uden", "inden", "imod", "igen", "for",
+             "fra", "til", "mod", "med", "ind", "hen", "ved", "bag", "gen", "mis", "ure", "van"}
 NOT_TAILS = {"ende", "ende", "inger", "ings", "ning", "ninger", "lige", "ledes", "rede", "else", "elser", "heder",
              "ring", "ringer", "ringen", "mist", "aler", "oner", "ende", "erne"}
 # Inflection endings, longest first: enough to tell that "skemaet" and "skemaer" are one word.

@@ -5,8 +5,9 @@ Runs on the finished site in `infohus build`'s staging folder (and in `infohus s
 swapped in with the pages it was made from. Pagefind's binary comes with the `pagefind[bin]` package; nothing
 is fetched. Only the files the handbook's own search script uses are written (no Pagefind UI bundles).
 
-Each page marks what is indexed with `data-pagefind-body` (overrides/main.html; the pages MkDocs' `search:
-exclude` names have none). Within it, each section (a heading with an id and the text up to the next one)
+The pages to index say so in a meta tag (overrides/main.html; not those with `search: exclude`, nor 404.html);
+their article (Material's `md-content__inner`, without navigation, header or footer) gets `data-pagefind-body`
+here, so the theme's markup and CSS stay as they are. Within it, each section (a heading with an id and the text up to the next one)
 gets one hidden `<span class="ih-terms">` at its end: the parts of its compounds that the section does not
 already use as words, and the search terms whose term stands in it. Pagefind reads HTML, not CSS, so the
 words are indexed though the screen and screen readers never show them.
@@ -26,6 +27,8 @@ from ..common.faults import SystemFault
 FOLDER = "pagefind"
 LANGUAGE = "da"
 BODY = "data-pagefind-body"
+INDEXED = '<meta name="infohus-search" content="index">'
+ARTICLE = '<article class="md-content__inner md-typeset">'
 # What the search script loads: the API, its worker and Danish wasm, the index, and the highlighter.
 WANTED = re.compile(r"^(pagefind\.js|pagefind-worker\.js|pagefind-highlight\.js|pagefind-entry\.json"
                     r"|wasm\.da\.pagefind|pagefind\.da_[0-9a-f]+\.pf_meta|(index|fragment)/[^/]+)$")
@@ -46,9 +49,9 @@ class _Sections(HTMLParser):
 
     def __init__(self, html: str):
         super().__init__(convert_charrefs=True)
-        self._lines = [0]
-        for line in html.splitlines(keepends=True):
-            self._lines.append(self._lines[-1] + len(line))
+        self._lines = [0]  # where each line starts; HTMLParser counts lines by "\n" alone
+        for line in html.split("\n"):
+            self._lines.append(self._lines[-1] + len(line) + 1)
         self.sections: list[_Section] = []
         self._depth = 0       # nesting inside the body element; 0 outside it
         self._skip = 0        # inside <script>, <style> or a permalink
@@ -98,6 +101,13 @@ def _term_pattern(term: str) -> re.Pattern:
     return re.compile(rf"(?<![a-zæøåéü]){re.escape(term)}(?:{endings})?(?![a-zæøåéü])")
 
 
+def marked(html: str) -> str | None:
+    """A page that asks to be indexed, with its article marked as what Pagefind indexes; None for the others."""
+    if INDEXED not in html or ARTICLE not in html:
+        return None
+    return html.replace(ARTICLE, ARTICLE[:-1] + f" {BODY}>", 1)
+
+
 def enrich(pages: dict[str, str], search_terms) -> dict[str, str]:
     """Each page's HTML with the hidden words of every section; pages without `data-pagefind-body` are left out."""
     parsed = {path: _Sections(html) for path, html in pages.items() if BODY in html}
@@ -133,10 +143,9 @@ def write_index(site_dir: Path, search_terms) -> dict[str, int]:
     Returns the number of pages indexed and the bytes written. SystemFault if Pagefind fails."""
     site_dir = Path(site_dir)
     pages = {str(p.relative_to(site_dir)): p.read_text(encoding="utf-8") for p in sorted(site_dir.rglob("*.html"))}
-    enriched = enrich(pages, search_terms)
+    enriched = enrich({path: body for path, html in pages.items() if (body := marked(html))}, search_terms)
     for path, html in enriched.items():
-        if html != pages[path]:
-            (site_dir / path).write_text(html, encoding="utf-8")
+        (site_dir / path).write_text(html, encoding="utf-8")
     try:
         files = asyncio.run(_pagefind(enriched))
     except (OSError, AssertionError, RuntimeError) as exc:
