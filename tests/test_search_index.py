@@ -32,6 +32,15 @@ def test_each_section_gets_the_parts_of_its_compounds_and_the_search_words_of_it
     assert "nav" not in found, "the navigation is not indexed"
 
 
+def test_the_hidden_words_stay_apart_from_each_other_and_from_the_text_before_them():
+    """Pagefind joins the text of inline elements as it stands: "konflikter" + "betjent" must not become one word."""
+    page = PAGE.replace("Ring til politiet på 114.", "Ring til politiet om æreskonflikter")
+    html = enrich({"o.html": page}, TERMS)["o.html"]
+    span = BeautifulSoup(html, "html.parser").find(id="politiet").find_next(class_="ih-terms")
+    assert span.get_text().split() == ["ære", "konflikter", "betjent", "strømer"]
+    assert span.get_text().startswith(" ") and span.get_text().endswith(" ")
+
+
 def test_a_part_the_section_already_uses_is_not_added_again():
     found = hidden(enrich({"ordliste/index.html": PAGE}, TERMS)["ordliste/index.html"])
     assert "konflikter" not in found.get("drab", "").split(), "the drab section says konflikter itself"

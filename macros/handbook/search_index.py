@@ -124,13 +124,13 @@ def enrich(pages: dict[str, str], search_terms) -> dict[str, str]:
             for word in sorted(present):
                 extra += [p for p in splitter.split(word) if p not in present and p not in extra]
             synonyms = [w for pattern, words in terms if pattern.search(text) for w in words]
-            hidden = ""
+            hidden = []  # spaces around each: Pagefind joins the text of inline elements as it stands
             if extra:
-                hidden += f'<span data-pagefind-weight="{COMPOUND_WEIGHT}">{escape(" ".join(extra))}</span>'
+                hidden.append(f'<span data-pagefind-weight="{COMPOUND_WEIGHT}">{escape(" ".join(extra))}</span>')
             if synonyms:
-                hidden += f'<span data-pagefind-weight="{TERM_WEIGHT}">{escape(" ".join(synonyms))}</span>'
+                hidden.append(f'<span data-pagefind-weight="{TERM_WEIGHT}">{escape(" ".join(synonyms))}</span>')
             if hidden and section.end >= 0:
-                inserts.append((section.end, f'<span class="ih-terms">{hidden}</span>'))
+                inserts.append((section.end, f'<span class="ih-terms"> {" ".join(hidden)} </span>'))
         for at, piece in sorted(inserts, reverse=True):
             html = html[:at] + piece + html[at:]
         out[path] = html.replace('class="headerlink"', 'class="headerlink" data-pagefind-ignore')  # no "¶" in titles
