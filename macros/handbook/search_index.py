@@ -147,7 +147,7 @@ def write_index(site_dir: Path, search_terms) -> dict[str, int]:
     for path, html in enriched.items():
         (site_dir / path).write_text(html, encoding="utf-8")
     try:
-        files = asyncio.run(_pagefind(enriched))
+        files = asyncio.run(_pagefind(site_dir))
     except (OSError, AssertionError, RuntimeError) as exc:
         raise SystemFault(f"Håndbogens søgeindeks kunne ikke laves med Pagefind ({type(exc).__name__}: {exc}). "
                           "Installér infohus igen (pip install infohus), så Pagefind kommer med.") from None
@@ -165,13 +165,13 @@ def write_index(site_dir: Path, search_terms) -> dict[str, int]:
     return {"pages": len(enriched), "bytes": written}
 
 
-async def _pagefind(pages: dict[str, str]) -> list[dict]:
-    """Pagefind's index of `pages` (site path -> HTML) as files in memory."""
+async def _pagefind(site_dir: Path) -> list[dict]:
+    """Pagefind's index of the pages in `site_dir` marked `data-pagefind-body` (the others it leaves out), as files
+    in memory. One request for the folder: the Python API waits 0.1 s for each answer, so page by page is slow."""
     from pagefind.index import IndexConfig
     from pagefind.service import PagefindService
 
     async with PagefindService() as service:  # the index is read back, never written by Pagefind itself
         index = await service.create_index(IndexConfig(force_language=LANGUAGE))
-        for path, html in pages.items():
-            await index.add_html_file(content=html, source_path=path)
+        await index.add_directory(str(site_dir))
         return await index.get_files()
