@@ -30,6 +30,7 @@ from .directory.page import write_directory
 from .directory.rows import failed, row
 from .gates import checked, heading
 from .handbook import preview, prerender, site, theme
+from .handbook.search_index import write_index
 from .handbook.site import NO_LOG, BuildLog
 from .model.dataformat import WrongFormat
 from .model.dataset import DataSet, national_dir_for, read_national, today
@@ -94,7 +95,7 @@ def build_outputs(ds: DataSet, folder: Path, before: dict | None = None) -> tupl
 
     The parts run at once, as they need nothing from each other: the beredskab's two PDFs in two more
     processes, the cards in a thread (wkhtmltopdf does that work in its own processes), the citizen page
-    once the public PDF it links (with its size) is there, the handbook here. The cards and the internal
+    once the public PDF it links (with its size) is there, the handbook and its search index here. The cards and the internal
     PDF wait beside the intranet until MkDocs has written (and cleaned) that folder. The handbook's
     coordinator and Ændringer pages wait for the list of changes, which is read from the other parts'
     files: the handbook itself is printed by no one.
@@ -116,6 +117,7 @@ def build_outputs(ds: DataSet, folder: Path, before: dict | None = None) -> tupl
 
         rest = pool.submit(the_rest)
         build_handbook(ds, folder / "intranet", BuildLog(_report(rest), tuple((before or {}).get("history", []))))
+        write_index(folder / "intranet", ds.search_terms.values())  # in the staging folder, swapped in with the pages
         shown, found = rest.result()
     for card_file in sorted(cards.iterdir()):  # beside the handbook's own page handlekort/index.html
         card_file.replace(folder / "intranet" / CARDS_FOLDER / card_file.name)

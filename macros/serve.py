@@ -22,6 +22,7 @@ from .cards.pdf import build_cards
 from .citizen.page import build_public
 from .common import faults
 from .common.paths import CARDS_FOLDER, IN_CHECKOUT, INTERNAL_PLAN_PDF, MKDOCS_YML, OVERRIDES, PACKAGE, PLAN_FOLDER
+from .handbook.search_index import write_index
 from .model.dataset import DataSet, national_dir_for
 from .model.problems import DataError, report
 
@@ -167,7 +168,8 @@ def previewing() -> bool:
 
 
 def write_preview(ds: DataSet, site_dir: Path) -> None:
-    """The action cards, the beredskab and the citizen page beside the handbook in the preview's folder.
+    """The handbook's search index, and the action cards, the beredskab and the citizen page beside the handbook
+    in the preview's folder.
 
     The cards are made in a thread (wkhtmltopdf works in its own processes) while the beredskab's PDFs
     are made here, so a saved file shows sooner.
@@ -177,6 +179,7 @@ def write_preview(ds: DataSet, site_dir: Path) -> None:
     from mkdocs.exceptions import PluginError
 
     try:
+        write_index(site_dir, ds.search_terms.values())  # the pages as MkDocs wrote them, before the others are added
         with ThreadPoolExecutor(1) as pool:
             cards = pool.submit(build_cards, ds, site_dir / CARDS_FOLDER)
             build_internal_edition(ds, site_dir / INTERNAL_PLAN_PDF)

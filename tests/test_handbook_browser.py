@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,96 +18,12 @@ from support import web
 
 PREFIX = "infohus/"
 
-# What staff type, and the page that must be among the first three results. Material's Danish
-# search matches word beginnings only, so several of these are found through the "Søgeord" lines.
-QUERIES = [
-    ("radikalisering", "ordliste/"),
-    ("radikaliseret", "ordliste/"),                 # a synonym: no stemming in the index
-    ("ekstremisme", "ordliste/"),
-    ("højreekstremisme", "ordliste/"),              # a synonym of Ekstremisme
-    ("hvem ringer jeg til", "kontakter/"),
-    ("hvem skal jeg kontakte", "kontakter/"),
-    ("hvad gør jeg", "fra-bekymring-til-handling/"),
-    ("bekymret for en elev", "fra-bekymring-til-handling/"),
-    ("bekymret for en borger", "fra-bekymring-til-handling/"),
-    ("ulovlig handling", "fra-bekymring-til-handling/"),
-    ("kriseteam", "fra-bekymring-til-handling/"),
-    ("akut fare", ""),
-    ("underretning", "lovgrundlag/"),
-    ("skærpet underretningspligt", "lovgrundlag/"),
-    ("tavshedspligt", "lovgrundlag/"),
-    ("dele oplysninger", "lovgrundlag/"),
-    ("persondata", "lovgrundlag/"),
-    ("barnets lov", "lovgrundlag/"),
-    ("propaganda", "bekymringstegn/"),
-    ("nye venner", "bekymringstegn/"),
-    ("ændret adfærd", "bekymringstegn/"),
-    ("fravær", "bekymringstegn/"),
-    ("chatgrupper", "bekymringstegn/"),
-    ("tjekliste", "bekymringstegn/"),
-    ("hvor hurtigt skal jeg reagere", "forebyggelsestrekanten/"),
-    ("trivsel", "forebyggelsestrekanten/"),
-    ("SSP", "ordliste/"),
-    ("PET", "ordliste/"),
-    ("exit", "ordliste/"),
-    ("fortrolighed", "ordliste/"),
-    ("telefonnummer", "kontakter/"),
-    ("socialpsykiatri", "kontakter/"),
-    ("jobcenter", "kontakter/"),
-    ("pressen", "kommunikation/"),
-    ("bekymringsinterview", "skemaer/"),
-    ("anonym registrering", "skemaer/"),
-    ("revision", "om-haandbogen/"),
-    ("styregruppe", "om-haandbogen/"),
-    # Negative social control and honour-related conflicts, which the default data now covers, in staff wording.
-    ("negativ social kontrol", "ordliste/"),
-    ("tvangsægteskab", "ordliste/"),
-    ("genopdragelsesrejse", "ordliste/"),
-    ("æresdrab", "ordliste/"),
-    ("må jeg sige det til forældrene", "fra-bekymring-til-handling/"),
-    ("pige skal sendes på ferie i hjemlandet", "fra-bekymring-til-handling/"),
-    ("ung bange for familien", "fra-bekymring-til-handling/"),
-    ("må ikke have venner", "bekymringstegn/"),
-    ("mobilen bliver tjekket", "bekymringstegn/"),
-    ("bange for at gå hjem", "fra-bekymring-til-handling/"),
-    ("skal giftes", "fra-bekymring-til-handling/"),
-    ("sikkerhedskonsulent", "kontakter/"),
-    ("RED", "kontakter/"),
-    ("BørneTelefonen", "kontakter/"),
-    ("Udenrigsministeriet", "kontakter/"),
-    ("psykisk vold", "lovgrundlag/"),
-    ("avis ringer", "kommunikation/"),
-    ("journalist", "kommunikation/"),
-    ("MÆRK", "ordliste/"),
-]
-
-
-# Halsnæs covers all three topics: its staff find each of them, and the team's own words.
-HALSNAES_QUERIES = [
-    ("negativ social kontrol", "ordliste/"),
-    ("social kontrol", "bekymringstegn/"),
-    ("æresrelateret", "ordliste/"),
-    ("tvangsægteskab", "ordliste/"),
-    ("genopdragelsesrejse", "bekymringstegn/"),
-    ("ungeværket", "kontakter/"),
-    ("sparring", "fra-bekymring-til-handling/"),
-    ("akut sikkerhedssituation", "fra-bekymring-til-handling/"),
-    ("hvem ringer jeg til", "kontakter/"),
-    ("underretning", "lovgrundlag/"),
-    ("radikalisering", "ordliste/"),
-    ("ekstremisme", "ordliste/"),
-    ("må jeg sige det til forældrene", "fra-bekymring-til-handling/"),
-    ("avis ringer", "kommunikation/"),
-    ("bekymringssamtale", "skemaer/"),
-    ("RED", "kontakter/"),
-    ("BørneTelefonen", "kontakter/"),
-    ("psykisk vold", "lovgrundlag/"),
-    ("tavshedspligt", "lovgrundlag/"),
-    ("mobilen bliver tjekket", "bekymringstegn/"),
-    ("SSP", "ordliste/"),
-    ("PET", "ordliste/"),
-]
-SEARCHES = [("hjoerring", q, e) for q, e in QUERIES] + [("halsnaes", q, e) for q, e in HALSNAES_QUERIES]
+# What staff type (definite and plural forms, compounds, synonyms, questions), and the page that must be among the
+# first three results: tests/data/search_queries.tsv. On main before Pagefind, Material's search found 36 of 66.
+QUERY_FILE = Path(__file__).parent / "data" / "search_queries.tsv"
+SEARCHES = [tuple(line.rstrip("\n").split("\t")[:3]) for line in QUERY_FILE.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+REQUIRED_SHARE = 0.95
 
 
 @pytest.fixture(scope="module")
@@ -171,10 +86,12 @@ def test_no_page_requests_anything_from_another_host(browser, base_url, pages):
         page = web.new_page(browser)
         urls = web.record_requests(page)
         page.goto(base_url + path, wait_until="networkidle")
-        if path == "":  # the search worker and its index load on first use
+        if path == "":  # Pagefind, its worker and its index load on first use
             _search(page, "radikalisering")
             page.wait_for_load_state("networkidle")
-            assert any(u.endswith("search/search_index.json") for u in urls)
+            assert any(u.endswith("pagefind/pagefind.js") for u in urls)
+            assert any(u.endswith("pagefind/wasm.da.pagefind") for u in urls)
+            assert any(u.endswith(".pf_fragment") for u in urls)
         if foreign_urls := web.foreign_requests(urls, base_url):
             foreign[path] = foreign_urls
         page.context.close()
@@ -205,11 +122,16 @@ def test_no_page_has_axe_violations(browser, base_url, pages):
     assert not found, "\n".join(f"{where}:\n{text}" for where, text in found.items())
 
 
-def test_the_open_search_dialog_has_no_axe_violations(page, base_url):
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_open_search_results_have_no_axe_violations(browser, base_url, width):
+    page = web.new_page(browser, width=width)
     page.goto(base_url, wait_until="load")
-    _search(page, "underretning")
-    assert page.get_by_role("dialog", name="Søg").is_visible()
+    _, top = _search(page, "underretning")
+    assert top and page.locator("[data-search-results]").is_visible()
+    box = page.locator("[data-search-results]").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, "the results fit the screen"
     assert web.axe_violations(page) == []
+    page.context.close()
 
 
 def test_an_abbreviation_shows_its_expansion_on_hover_and_keyboard_focus(page, hjoerring_url):
@@ -235,7 +157,7 @@ def test_an_abbreviation_shows_its_expansion_on_hover_and_keyboard_focus(page, h
 def test_printed_pages_have_no_navigation_or_search(page, base_url, path):
     page.goto(base_url + path, wait_until="load")
     page.emulate_media(media="print")
-    for selector in (".md-header", ".md-sidebar--primary", ".md-search", ".md-footer", ".ih-search-box"):
+    for selector in (".md-header", ".md-sidebar--primary", ".ih-search", ".md-footer", ".ih-search-box"):
         chrome = page.locator(selector)
         assert all(not chrome.nth(i).is_visible() for i in range(chrome.count())), f"{selector} prints"
     assert page.locator("article .ih-form" if path == "skemaer/" else "article h1").first.is_visible()
@@ -305,26 +227,47 @@ def search_page(browser, servers):
         page.context.close()
 
 
-@pytest.mark.parametrize("name, query, expected", SEARCHES, ids=[f"{n}-{q}" for n, q, _ in SEARCHES])
-def test_search_finds_the_page_staff_need(search_page, servers, name, query, expected):
-    meta, top = _search(search_page(name), query)
-    pages = [urlsplit(href).path.removeprefix(urlsplit(servers[name]).path) for href in top[:3]]
-    assert expected in pages, f"{query!r}: {meta}; first three: {pages}"
+def test_search_finds_the_page_staff_need_for_95_percent_of_the_queries(search_page, servers):
+    misses = []
+    for name, query, expected in SEARCHES:
+        _, top = _search(search_page(name), query)
+        pages = [urlsplit(href).path.removeprefix(urlsplit(servers[name]).path) for href in top[:3]]
+        if expected not in pages:
+            misses.append(f"{name}: {query!r} wants {expected!r}; first three: {pages}")
+    found = 1 - len(misses) / len(SEARCHES)
+    assert found >= REQUIRED_SHARE, f"{found:.0%} found:\n" + "\n".join(misses)
 
 
-def test_there_are_at_least_sixty_realistic_queries_over_all_three_topics():
-    assert len(SEARCHES) >= 60
-    assert len(QUERIES) >= 25 and len({q for q, _ in QUERIES}) == len(QUERIES)
-    assert len(HALSNAES_QUERIES) >= 20 and len({q for q, _ in HALSNAES_QUERIES}) == len(HALSNAES_QUERIES)
+def test_the_query_set_has_forty_realistic_queries_in_staff_forms():
+    hjoerring = [q for n, q, _ in SEARCHES if n == "hjoerring"]
+    assert len(hjoerring) >= 40 and len(set(hjoerring)) == len(hjoerring)
+    assert len([n for n, _, _ in SEARCHES if n == "halsnaes"]) >= 10
     words = " ".join(q for _, q, _ in SEARCHES)
-    assert "radikalis" in words and "social kontrol" in words and ("æres" in words or "tvangsægteskab" in words)
+    for form in ("tavshedspligten", "underretninger", "æreskonflikter", "betjent", "tvangsgifte", "hvem ringer"):
+        assert form in words
+
+
+def test_a_result_shows_page_and_heading_and_the_target_page_marks_the_words(search_page, servers):
+    page = search_page("hjoerring")
+    _search(page, "æreskonflikter")
+    first = page.locator("[data-search-results] .ih-search__result").first
+    assert first.locator(".ih-search__page").inner_text() == "Ordliste og forkortelser"
+    assert first.locator(".ih-search__heading").inner_text() == "Æresrelaterede konflikter"
+    assert first.locator("mark").count() >= 1
+    _search(page, "genopdragelsesrejse")
+    page.locator("[data-search-results] .ih-search__link").first.click()
+    page.wait_for_selector("article mark.ih-highlight")
+    assert "highlight=genopdragelsesrejse" in page.url and "#" in page.url
+    marked = page.locator("article mark.ih-highlight").all_inner_texts()
+    assert marked and all(m.lower() == "genopdragelsesrejse" for m in marked)
+    page.goto(servers["hjoerring"], wait_until="load")
 
 
 @pytest.mark.parametrize("query", ["xqzvbrt", "flødebolle"])
 def test_search_finds_nothing_for_nonsense(search_page, query):
     """Words of a topic a municipality does not cover are never in its index: tests/test_topics.py scans it."""
     meta, top = _search(search_page("hjoerring"), query)
-    assert meta == "Ingen resultater fundet" and top == []
+    assert meta == f"Ingen sider fundet for »{query}«" and top == []
 
 
 def test_the_search_box_on_the_front_page_shows_results(page, base_url):
@@ -333,30 +276,38 @@ def test_the_search_box_on_the_front_page_shows_results(page, base_url):
     field.press_sequentially("tavshedspligt")
     field.press("Enter")
     page.wait_for_url("**/?q=tavshedspligt")
-    meta, top = _wait_for_results(page)
-    assert "resultat" in meta and any("lovgrundlag/" in href for href in top[:3])
+    meta, top = _wait_for_results(page, "tavshedspligt")
+    assert "fundet" in meta and any("lovgrundlag/" in href for href in top[:3])
+
+
+def test_opened_from_the_file_system_the_search_says_it_works_on_the_intranet(browser, site):
+    page = web.new_page(browser)
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((site / "index.html").as_uri(), wait_until="load")
+    field = page.locator("[data-ih-search] input[type=search]")
+    assert field.is_visible() and field.is_disabled()
+    assert field.get_attribute("placeholder") == "Søgning virker, når håndbogen ligger på intranettet"
+    assert page.locator("[data-ih-search-box] input").is_disabled()
+    page.wait_for_timeout(300)
+    assert errors == []
+    page.context.close()
 
 
 def _search(page, query: str) -> tuple[str, list[str]]:
-    """Type `query` into Material's search (real key events) and return the settled results."""
-    field = page.locator(".md-search__input")
+    """Type `query` into the header's search (real key events) and return the settled results."""
+    field = page.locator("[data-ih-search] input[type=search]")
     field.click()
     field.press("Control+a")
     field.press("Backspace")
     field.press_sequentially(query)
-    return _wait_for_results(page)
+    return _wait_for_results(page, query)
 
 
-def _wait_for_results(page) -> tuple[str, list[str]]:
-    """Poll until the result list has stopped changing (the worker answers each keystroke)."""
-    read = """() => [document.querySelector('.md-search-result__meta').textContent.trim(),
-                     [...document.querySelectorAll('.md-search-result__item')].map(li => li.querySelector('a').href)]"""
-    last, stable, deadline = None, 0, time.monotonic() + 10
-    while stable < 3:
-        assert time.monotonic() < deadline, f"search results never settled: {last}"
-        page.wait_for_timeout(100)
-        current = page.evaluate(read)
-        ready = current[0] not in ("", "Start søgning", "Indtast søgeord")
-        stable = stable + 1 if ready and current == last else 0
-        last = current
-    return last[0], last[1]
+def _wait_for_results(page, query: str) -> tuple[str, list[str]]:
+    """Wait until the results say they are for `query`, then return the status line and the links."""
+    page.wait_for_function("q => document.querySelector('[data-search-results] [role=status]').textContent"
+                           ".includes('»' + q + '«')", arg=query, timeout=10_000)
+    return page.evaluate("""() => [document.querySelector('[data-search-results] [role=status]').textContent.trim(),
+                                   [...document.querySelectorAll('[data-search-results] a')].map(a => a.href)]""")

@@ -1,6 +1,8 @@
 """The staff handbook shows the data: what a worried teacher reads, checked in the built HTML."""
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -113,7 +115,7 @@ def test_related_terms_link_to_terms_on_the_page(html):
 def test_abbreviations_are_expanded_wherever_they_appear(html, ds):
     expansions = ds.abbreviations()
     pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, expansions)) + r")(?!\w)")
-    skip = {"ih-term__name", "ih-abbreviations", "ih-glossary__index"}
+    skip = {"ih-term__name", "ih-abbreviations", "ih-glossary__index", "ih-terms"}  # ih-terms: shown nowhere
     for path in PAGES:
         article = html(path).select_one("article")
         bare = []
@@ -209,9 +211,39 @@ def test_the_flow_is_drawn_at_build_time_without_mermaid(html, ds, site):
         assert "mermaid" not in source and "unpkg.com" not in source, file
 
 
-def test_search_words_are_visible_beside_the_text(html):
-    line = html("fra-bekymring-til-handling/").select_one("#medarbejder").find_next(class_="ih-keywords")
-    assert text(line).startswith("Søgeord:") and "hvem ringer jeg til" in text(line)
+def test_search_words_are_indexed_beside_the_text_and_shown_nowhere(html, site):
+    line = html("fra-bekymring-til-handling/").select_one("#medarbejder").find_next(class_="ih-terms")
+    assert "hvem ringer jeg til" in text(line) and line.get("data-pagefind-weight")
+    assert "Søgeord" not in text(html("fra-bekymring-til-handling/").select_one("article"))
+    css = (site / "assets/stylesheets/handbook.css").read_text(encoding="utf-8")
+    assert re.search(r"\.ih-terms \{\s*display: none !important;", css)
+    assert "hvem ringer jeg til" in " ".join(search_fragments(site).get("/fra-bekymring-til-handling/", ""))
+
+
+def test_the_data_search_terms_and_the_compound_parts_are_in_the_index_where_their_term_stands(html, site):
+    page = html("ordliste/")
+
+    def hidden(heading_id: str) -> list[str]:
+        """The hidden words at the end of the section under the heading `heading_id`."""
+        heading = page.find(id=heading_id)
+        span = heading.find_next(class_="ih-terms", name="span")
+        assert span.find_previous(["h1", "h2", "h3"]) is heading
+        return text(span).split()
+
+    assert "konflikt" in hidden("æresrelaterede-konflikter"), "a part of æreskonflikt"
+    assert "skema" in hidden("anonym-registrering"), "a part of registreringsskema"
+    assert "tvangsgifte" in hidden("tvangsægteskab"), "the search term of tvangsægteskab (national/search_terms.yml)"
+    pages = {url: " ".join(texts) for url, texts in search_fragments(site).items()}
+    assert "betjent" in pages["/kontakter/"] and "tvangsgifte" in pages["/ordliste/"]
+
+
+def search_fragments(site: Path) -> dict[str, list[str]]:
+    """Each indexed page's text as Pagefind stored it (gzip, "pagefind_dcd" and JSON): url -> [content, title]."""
+    out = {}
+    for file in (site / "pagefind/fragment").iterdir():
+        fragment = json.loads(gzip.decompress(file.read_bytes()).decode("utf-8").removeprefix("pagefind_dcd"))
+        out[fragment["url"]] = [fragment["content"], fragment["meta"].get("title", "")]
+    return out
 
 
 # -- contacts and vCards -----------------------------------------------------------------------------
@@ -349,8 +381,9 @@ def test_coordinator_page_lists_every_warning_of_the_check(html, ds, site):
     examples = [c for c in ds.contacts.values() if c.example]
     section = page.find(id="eksempelpersoner").find_parent("section")
     assert [text(a) for a in section.select("li > a")] == [c.name for c in examples]
-    index = (site / "search/search_index.json").read_text(encoding="utf-8")
-    assert "koordinator/" not in index, "the coordinator page stays out of search"
+    indexed = search_fragments(site)
+    assert "/koordinator/" not in indexed and "/aendringer/" not in indexed, "the coordinator pages stay out of search"
+    assert "/kontakter/" in indexed and "/" in indexed
 
 
 def test_handlekort_page_is_in_the_navigation(html, site):

@@ -18,6 +18,7 @@ character reference (to catch double escaping), and one of several extras (a `</
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import html
 import json
 import os
@@ -234,13 +235,14 @@ def test_every_html_page_shows_the_planted_text_literally(planted):
 
 
 def test_the_search_index_holds_the_planted_text_escaped_once(planted):
-    """Material's search puts the index's titles and texts into the page as HTML: each must read as the text."""
-    index = json.loads((planted.out / "intranet" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    """The search script puts Pagefind's excerpts into the page as text and marks: each page's indexed text must
+    read as the text (Pagefind's fragments: gzip, "pagefind_dcd" and JSON)."""
     problems, shown = [], set()
-    for entry in index["docs"]:
-        for key in ("title", "text"):
-            shown |= set(TOKEN.findall(entry[key]))
-            problems += broken(entry[key], planted, f"search_index.json {entry['location']} {key}")
+    for file in (planted.out / "intranet" / "pagefind" / "fragment").iterdir():
+        entry = json.loads(gzip.decompress(file.read_bytes()).decode("utf-8").removeprefix("pagefind_dcd"))
+        for key, value in (("content", entry["content"]), ("title", entry["meta"].get("title", ""))):
+            shown |= set(TOKEN.findall(value))
+            problems += broken(html.escape(value, quote=False), planted, f"pagefind {entry['url']} {key}")
     assert not problems, "\n".join(problems)
     assert planted.values.keys() & shown
 
@@ -248,7 +250,7 @@ def test_the_search_index_holds_the_planted_text_escaped_once(planted):
 def test_json_files_hold_the_planted_text_literally(planted):
     problems = []
     for file in planted.out.rglob("*.json"):
-        if file.parent.name == "search":
+        if file.parent.name == "pagefind":  # Pagefind's entry file names its index, no data
             continue
         text = file.read_text(encoding="utf-8")
         strings = [squeeze(s) for s in _json_strings(json.loads(text))]
@@ -329,10 +331,10 @@ def run_pages(root: Path, pages: list[str], search: str | None = None) -> tuple[
         page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
         for path in pages:
             page.goto(base + path, wait_until="load")
-            if search:  # at 1280 px Material shows its search field in the header
-                page.locator("input.md-search__input").click()
-                page.keyboard.type(search)  # keys, as Material's search listens to them
-                page.wait_for_selector(".md-search-result__item", timeout=10_000)
+            if search:  # the header's search field, typed into as staff do
+                page.locator("[data-ih-search] input[type=search]").click()
+                page.keyboard.type(search)
+                page.wait_for_selector("[data-search-results] .ih-search__result", timeout=10_000)
             page.wait_for_timeout(50)
             if page.evaluate("() => window.__pwned !== undefined"):
                 ran.append(f"{path}: window.__pwned = {page.evaluate('() => window.__pwned')}")

@@ -90,7 +90,7 @@ def test_a_rebuild_writes_only_the_pages_whose_text_changed(tmp_path):
 def test_the_site_generator_gets_no_macros_plugin_and_no_page_asks_it_where_it_is():
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     plugins = yaml.safe_load(config.split("\nplugins:", 1)[1].split("\nmarkdown_extensions:", 1)[0])
-    assert [p if isinstance(p, str) else next(iter(p)) for p in plugins] == ["search", "infohus"]
+    assert [p if isinstance(p, str) else next(iter(p)) for p in plugins] == ["infohus"]
     for path in (ROOT / "macros").rglob("*.py"):
         code = path.read_text(encoding="utf-8")
         for asked in ("env.page", 'variables["files"]', "on_pre_page_macros", "define_env"):

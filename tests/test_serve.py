@@ -1,6 +1,7 @@
 """`infohus serve` (`make serve`): the handbook with working card links and the citizen page, rebuilt on save."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -86,15 +87,22 @@ def test_the_preview_serves_the_handbook_every_card_the_citizen_page_and_the_ber
         status, body = _get(base + pdf)
         assert status == 200 and body.startswith(b"%PDF-1.7"), pdf
     assert b'href="../beredskab-intern.pdf"' in _get(base + "/om-haandbogen/")[1]
+    # The search index beside the handbook, in Danish.
+    status, entry = _get(base + "/pagefind/pagefind-entry.json")
+    assert status == 200 and "da" in json.loads(entry)["languages"]
+    assert _get(base + "/pagefind/pagefind.js")[0] == 200
 
 
 def test_saving_a_data_file_updates_the_preview(preview):
     base, data, _ = preview
+    index_before = _get(base + "/pagefind/pagefind-entry.json")[1]
     contacts = data / "contacts.yml"
     contacts.write_text(contacts.read_text(encoding="utf-8").replace('"72 33 33 33"', '"98 76 54 32"'),
                         encoding="utf-8")
     _wait_for(lambda: "98 76 54 32" in _get(base + "/kontakter/")[1].decode("utf-8"), 60, "the new number")
     assert "98 76 54 32" in _get(base + "/borgerside/")[1].decode("utf-8")
+    index_after = _get(base + "/pagefind/pagefind-entry.json")[1]
+    assert index_after and index_after != index_before, "the search index is made again with the pages"
 
 
 def test_bad_data_while_previewing_is_explained_in_danish_and_the_preview_keeps_running(preview):

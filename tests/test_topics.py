@@ -47,7 +47,10 @@ HJOERRING_OTHER_TOPICS = re.compile(r" Beredskabet dækker også negativ\s+socia
 # The same in the plan's summary: its list of the three topics, and its sentence about the two others.
 PLAN_ALL_TOPICS = re.compile(r"negativ\s+social\s+kontrol,\s+æresrelaterede\s+konflikter\s+og\s+ekstremisme")
 PLAN_OTHER_TOPICS = re.compile(r" Sager\s+om\s+fx\s+negativ\s+social\s+kontrol.*?i\s+kommunen\.", re.S)
-BINARY = {".png", ".ico", ".woff", ".woff2", ".jpg", ".jpeg", ".gif", ".webp"}
+# Pagefind's word index, filters and wasm are binary; its fragments (each page's text) are read below.
+BINARY = {".png", ".ico", ".woff", ".woff2", ".jpg", ".jpeg", ".gif", ".webp", ".pf_index", ".pf_meta", ".pf_filter",
+          ".pagefind"}
+FRAGMENT_MAGIC = b"pagefind_dcd"
 
 
 def squeeze(text: str) -> str:
@@ -90,8 +93,11 @@ def pieces(path: Path) -> list[str] | None:
                                 encoding="utf-8").stdout]
     else:
         raw = path.read_bytes()
-        source = (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8")
-        if path.suffix == ".json":  # the search index writes æ as \u00e6, and its texts keep some tags
+        source = (gzip.decompress(raw) if path.suffix in (".gz", ".pf_fragment") else raw).decode("utf-8")
+        if path.suffix == ".pf_fragment":  # one page as Pagefind indexed it: its text, title and headings
+            fragment = json.loads(source.removeprefix(FRAGMENT_MAGIC.decode()))
+            texts = list(_strings(fragment))
+        elif path.suffix == ".json":  # the search index writes æ as \u00e6, and its texts keep some tags
             texts = [html.unescape(re.sub(r"<[^>]+>", "", s)) for s in _strings(json.loads(source))]
         elif path.suffix in (".html", ".svg", ".xml", ".gz"):
             parser = _Pieces()
@@ -185,8 +191,9 @@ def test_no_file_of_a_municipality_without_a_topic_mentions_it(extremism_only, d
     _, out = extremism_only
     found, scanned = mentions(out, [t for texts in deliberate.values() for t in texts])
     names = {str(p.relative_to(out)) for p in scanned}
-    assert {"intranet/search/search_index.json", "public/index.html", "public/en/index.html",
+    assert {"public/index.html", "public/en/index.html",
             "public/contacts.json", "public/embed.html", "intranet/sitemap.xml.gz"} <= names
+    assert sum(n.startswith("intranet/pagefind/fragment/") for n in names) >= 10, "the search index is scanned"
     # Six action cards and the beredskab's two editions (public and internal).
     assert sum(n.endswith(".pdf") for n in names) == 8 and sum(n.endswith(".vcf") for n in names) > 5
     assert not found, "uncovered topics named in the output:\n" + \
@@ -201,8 +208,9 @@ def test_each_deliberate_mention_still_names_a_topic_and_is_shown(extremism_only
     # Without the exemptions the scan finds them, in the pages that show those texts.
     _, out = extremism_only
     found, _ = mentions(out)
-    assert {"intranet/kontakter/index.html", "intranet/lovgrundlag/index.html", "intranet/koordinator/index.html",
-            "intranet/search/search_index.json"} <= set(found)
+    assert {"intranet/kontakter/index.html", "intranet/lovgrundlag/index.html", "intranet/koordinator/index.html"} \
+        <= set(found)
+    assert any(name.startswith("intranet/pagefind/fragment/") for name in found), "the scan reads the search index"
     # The beredskab quotes § 15, stk. 3 in its legal chapter; the citizen page and the cards never do.
     plan = {"public/beredskab/index.html", "public/beredskab.pdf", "intranet/beredskab-intern.pdf"}
     assert plan <= set(found)
@@ -221,7 +229,8 @@ def test_negative_control_halsnaes_names_its_topics_in_handbook_citizen_page_and
     handbook = {w for name, words in found.items() if name.startswith("intranet/") and name.endswith(".html")
                 for w in words}
     assert {"negativ social kontrol", "æresrelater", "tvangsægteskab"} <= handbook
-    assert {"negativ social kontrol", "æresrelater", "tvangsægteskab"} <= set(found["intranet/search/search_index.json"])
+    index = {w for name, words in found.items() if name.startswith("intranet/pagefind/fragment/") for w in words}
+    assert {"negativ social kontrol", "æresrelater", "tvangsægteskab"} <= index
     assert {"negativ social kontrol", "æresrelater"} <= set(found["public/index.html"])
     assert {"social control", "honour"} <= set(found["public/en/index.html"])
     assert [name for name in found if name.endswith(".pdf")], "its cards name the topics too"

@@ -1,10 +1,9 @@
-"""Search words shown on the page ("Søgeord: ..."), so Material's prefix-only search finds what staff type.
+"""Search words beside the text they lead to, indexed and shown nowhere (partials/keywords.html).
 
-Material's Danish search has no stemming: "radikaliseret" does not find "radikalisering". The data
-carries the words people actually use (definitions.synonyms, warning_signs.keywords, legal.keywords,
-paths.keywords); the handbook prints them visibly beside the text they lead to. A word the text
-already lets search find (every part of it starts a word of the text) is left out, so the line only
-adds what search would otherwise miss.
+The data carries the words people actually use (definitions.synonyms, warning_signs.keywords,
+legal.keywords, paths.keywords); the handbook puts them, hidden and weighted, beside the text they lead
+to, so Pagefind finds the section by them. A word the text already lets search find (every part of it
+starts a word of the text) is left out, so the index only gets what search would otherwise miss.
 """
 from __future__ import annotations
 

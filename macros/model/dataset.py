@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import (cards, communication, contacts, definitions, escalation, forms, legal, logo, municipality, national,
-               organisations, own_files, plan, rules, sources, warning_signs)
+               organisations, own_files, plan, rules, search_terms, sources, warning_signs)
 from ..common import faults
 from ..common.paths import DEFAULT_DATA_DIR, NATIONAL_DIR, SCHEMA_DIR
 from ..common.text import danish_key
@@ -28,6 +28,7 @@ KINDS: dict[str, tuple[bool, bool]] = {
     "contacts": (True, True), "definitions": (True, False), "warning_signs": (True, False),
     "legal": (True, False), "escalation": (False, True), "forms": (False, True),
     "communication": (False, True), "cards": (False, True), "plan": (False, True), "national": (True, False),
+    "search_terms": (True, False),
 }
 NATIONAL_ONLY = {"national"}  # kinds that only data/national/ may hold
 # list kinds: kind -> (key in the file, builder)
@@ -36,7 +37,7 @@ _LISTS: dict[str, tuple[str, Callable]] = {
     "contacts": ("contacts", contacts.build), "definitions": ("definitions", definitions.build),
     "warning_signs": ("warning_signs", warning_signs.build), "legal": ("legal", legal.build),
     "forms": ("forms", forms.build), "communication": ("communication", communication.build),
-    "cards": ("cards", cards.build),
+    "cards": ("cards", cards.build), "search_terms": ("search_terms", search_terms.build),
 }
 
 
@@ -67,6 +68,7 @@ class DataSet:
     forms: dict[str, forms.Form]
     communication: dict[str, communication.CommunicationRule]
     cards: dict[str, cards.Card]
+    search_terms: dict[str, search_terms.SearchTerm] = field(default_factory=dict)  # shown nowhere, indexed
     own: own_files.OwnFiles = field(default_factory=own_files.OwnFiles)  # the municipality's own pages, partials
     problems: list[Problem] = field(default_factory=list)
     today: date = field(default_factory=today)
@@ -312,7 +314,7 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = 
         organisations=orgs, contacts=records["contacts"], definitions=records["definitions"],
         warning_signs=records["warning_signs"], caveat=caveat or "", legal=records["legal"],
         levels=levels, paths=paths, forms=records["forms"], communication=records["communication"],
-        cards=records["cards"], today=day,
+        cards=records["cards"], search_terms=records["search_terms"], today=day,
     )
     ds.own, own_problems = own_files.load(Path(data_dir), c.display)
     c.problems.extend(own_problems)

@@ -8,7 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from ..common.templates import filled, templates
-from . import contacts, escalation, forms, legal, municipality
+from . import contacts, escalation, forms, legal, municipality, search_terms
 from . import plan as plan_text
 from .loader import format_path, parse
 from .problems import Problem, example_of, unknown_id
@@ -48,6 +48,7 @@ def check(ds: DataSet, c: Collector, strict: bool) -> list[Problem]:
         ref(m.origin, ("governance", "owner"), m.governance.owner, "contacts", ds.contacts, "contacts.yml")
     if ds.plan:
         out.extend(plan_text.check(ds.plan, strict))
+    out.extend(search_terms.problems(ds.search_terms))
 
     for contact in ds.contacts.values():
         # A national contact is kept fresh by infohus itself (the national rule below), not by the coordinator.
