@@ -30,6 +30,8 @@ SCHEMA = ROOT / "data" / "schema"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "INFOHUS_TODAY": TODAY}
 SIZES = (100, 1000) if QUICK else (1000, 10000)
 NAME_WIDTH = 66
+# The floor of any check: PyYAML's C composer over the file, in a fresh process as `infohus check` runs.
+COMPOSE = ("import sys, yaml; yaml.compose(open(sys.argv[1], encoding='utf-8').read(), Loader=yaml.CSafeLoader)")
 
 
 def median_seconds(cmd: list[str], runs: int = RUNS, ok=(0,)) -> float:
@@ -85,6 +87,10 @@ def rows_commands(tmp: Path) -> Iterator[tuple[str, str, str]]:
         yield f"infohus check, {label}", f"{ours:.3f} s", targets.get(n, "")
         theirs = sum(median_seconds(c) for c in check_jsonschema_cmd(folder))
         yield f"check-jsonschema (schema only), {label}", f"{theirs:.3f} s", f"ratio {ours / theirs:.2f}"
+        if n:
+            composer = median_seconds([sys.executable, "-c", COMPOSE, str(folder / "contacts.yml")])
+            yield (f"PyYAML C composer alone, contacts.yml of {label}", f"{composer:.3f} s",
+                   f"infohus check {ours / composer:.2f}x" + ("; target <= 2" if n == 10000 else ""))
     for name, folder in (("hjoerring", DATA), ("halsnaes", ROOT / "data" / "halsnaes")):
         out = tmp / f"build-{name}"
         full = median_seconds([str(BIN / "infohus"), "build", "--data", str(folder), "--out", str(out)])
