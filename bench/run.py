@@ -93,8 +93,47 @@ def rows_commands(tmp: Path) -> Iterator[tuple[str, str, str]]:
                    f"infohus check {ours / composer:.2f}x" + ("; target <= 2" if n == 10000 else ""))
     for name, folder in (("hjoerring", DATA), ("halsnaes", ROOT / "data" / "halsnaes")):
         out = tmp / f"build-{name}"
-        full = median_seconds([str(BIN / "infohus"), "build", "--data", str(folder), "--out", str(out)])
-        yield f"infohus build, {name} (all outputs, fresh process)", f"{full:.3f} s", "target <= 5 s, 2 cores"
+        full = median_seconds([str(BIN / "infohus"), "build", "--data", str(folder), "--out", str(out), "--no-cache"])
+        yield (f"infohus build --no-cache, {name} (all outputs, fresh process)", f"{full:.3f} s",
+               "target <= 5 s, 2 cores")
+    yield from rows_rebuild(tmp)
+
+
+def rows_rebuild(tmp: Path) -> Iterator[tuple[str, str, str]]:
+    """Issue 23: rebuilds with the cache of rendered artefacts, each as a ratio to a plain `mkdocs build` of the
+    handbook measured here: with nothing changed, and after one phone number changed (a new one each run)."""
+    plain = statistics.median(_timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp / f"mkdocs-{i}")],
+                                     {**ENV, "INFOHUS_DATA": str(DATA)}) for i in range(RUNS))
+    yield "plain mkdocs build, handbook of the default data (fresh process)", f"{plain:.3f} s", "the unit of the ratios"
+    env = {**ENV, "INFOHUS_CACHE_DIR": str(tmp / "rebuild-cache")}
+    folder, out = tmp / "rebuild-data", tmp / "rebuild-out"
+    shutil.copytree(DATA, folder)
+    build = [str(BIN / "infohus"), "build", "--data", str(folder), "--out", str(out)]
+    clean = statistics.median(_timed([*build, "--no-cache"], env) for _ in range(RUNS))
+    yield "infohus build --no-cache (clean)", f"{clean:.3f} s", f"{clean / plain:.2f}x plain mkdocs"
+    _timed(build, env)  # fills the cache
+    unchanged = statistics.median(_timed(build, env) for _ in range(RUNS))
+    yield ("infohus build, rebuild with nothing changed (cache)", f"{unchanged:.3f} s",
+           f"{unchanged / plain:.2f}x plain mkdocs; target <= 1.3")
+    contacts = folder / "contacts.yml"
+    text = contacts.read_text(encoding="utf-8")
+    changed = []
+    for i in range(RUNS):
+        contacts.write_text(text.replace('"72 33 33 33"', f'"72 33 40 {10 + i:02d}"', 1), encoding="utf-8")
+        changed.append(_timed(build, env))
+    one = statistics.median(changed)
+    yield ("infohus build, rebuild after one phone number changed (cache)", f"{one:.3f} s",
+           f"{one / plain:.2f}x plain mkdocs; target <= 2.5")
+
+
+def _timed(cmd: list[str], env: dict[str, str]) -> float:
+    """Wall time of one run of `cmd`; fails loudly if it fails."""
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    took = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(f"bench: {' '.join(cmd)} exited {done.returncode}:\n{done.stderr[-2000:]}")
+    return took
 
 
 def suites() -> list:

@@ -16,6 +16,7 @@ from . import changes, outdir
 from .beredskab.page import build_internal_edition, build_public_edition
 from .cards.pdf import build_cards
 from .citizen.page import build_public
+from .common import cache
 from .common.background import in_background
 from .common.faults import SystemFault, sentence
 from .common.paths import CARDS_FOLDER, INTERNAL_PLAN_PDF, MUNICIPALITY_FILE, ROOT
@@ -92,6 +93,7 @@ def build_outputs(ds: DataSet, folder: Path, before: dict | None = None) -> tupl
     coordinator and Ændringer pages wait for the list of changes, which is read from the other parts'
     files: the handbook itself is printed by no one.
     """
+    cache.forget()  # fonts and programs are looked up again: they may have been updated since the last build
     cards, internal = folder / f".{CARDS_FOLDER}", folder / f".{INTERNAL_PLAN_PDF}"
     with in_background(build_public_edition, ds, folder / "public") as public_edition, \
             in_background(build_internal_edition, ds, internal) as internal_edition, \
