@@ -3,6 +3,7 @@ clean one; a changed input always renders again; a tampered entry is never used;
 through; a cache folder that cannot be written costs a note, never the build."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -65,6 +66,33 @@ def test_a_warm_build_renders_nothing_and_gives_the_bytes_of_a_clean_build(built
     assert files(built_site) == reference
     assert any(name.endswith(".pdf") for name in reference) and any(name.endswith(".png") for name in reference)
     assert "mellemlageret" not in capsys.readouterr().err
+
+
+def kinds(folder: Path, names: set[str]) -> list[str]:
+    """The kinds of the entries `names` (their records), sorted."""
+    return sorted(json.loads(p.read_text(encoding="utf-8"))["kind"] for p in folder.rglob("*" + cache.RECORD)
+                  if p.name in names)
+
+
+def test_after_one_phone_number_changed_only_what_shows_it_is_rendered(earlier_build, data_copy, capsys):
+    contacts = data_copy / "contacts.yml"
+    text = contacts.read_text(encoding="utf-8")
+    contacts.write_text(text.replace('"72 33 33 33"', '"72 33 40 99"', 1), encoding="utf-8")  # Anna Holm's
+    before = entries(CACHE_DIR)
+    assert main(["build", "--data", str(data_copy), "--out", str(earlier_build)]) == 0  # lists what changed
+    out = capsys.readouterr().out
+    new = entries(CACHE_DIR) - before
+    changed = [line for line in out.splitlines() if "72 33 33 33 → 72 33 40 99" in line and ".pdf)" in line]
+    cards = [line for line in changed if "/handlekort/" in line and "alle-kort-a4" not in line]
+    assert len(cards) == 6 and any("beredskab-intern.pdf" in line for line in changed), out
+    found = kinds(CACHE_DIR, new)
+    # Each card that shows the number (once, or more when its text had to step down a size), the A4 sheet, the
+    # internal edition; a preview and the read-back text of each new PDF. The public edition names no one.
+    assert found.count("beredskab-pdf") == 1
+    assert found.count("card-preview") == len(cards)
+    assert len(cards) + 1 <= found.count("card-pdf") <= len(cards) + 1 + 2
+    assert found.count("pdf-text") == len(cards) + 2
+    assert set(found) == {"beredskab-pdf", "card-pdf", "card-preview", "pdf-text"}
 
 
 def test_infohus_no_cache_stores_nothing(own_cache, tmp_path, monkeypatch, renders):

@@ -1,5 +1,6 @@
-"""The compiled schema gate (fastjsonschema) is never laxer than jsonschema: whatever it passes, jsonschema
-finds no error in, so skipping jsonschema for passed data keeps every message and line of the check."""
+"""The compiled schema gates (fastjsonschema) are never laxer than jsonschema: whatever one passes, jsonschema
+finds no error in, so skipping jsonschema for passed data keeps every message and line of the check, and the
+build's marker is read as strictly as before."""
 from __future__ import annotations
 
 import copy
@@ -9,7 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fastjsonschema import JsonSchemaException
+from jsonschema import FormatChecker
+
 from conftest import ROOT
+from macros.common.gate import compiled
 from macros.model import schema
 from macros.model.loader import load
 
@@ -89,8 +94,55 @@ def test_the_gate_checks_dates_as_jsonschema_does(value, ok):
 
 def test_a_ref_with_keywords_beside_it_keeps_them():
     """Draft 7 (the gate) ignores keywords beside a `$ref`; 2020-12 (jsonschema) applies them."""
-    gate = schema.compiled({"$defs": {"x": {"type": "string"}}, "properties": {"a": {"$ref": "#/$defs/x",
-                                                                                    "minLength": 3}}})
+    gate = compiled({"$defs": {"x": {"type": "string"}}, "properties": {"a": {"$ref": "#/$defs/x", "minLength": 3}}},
+                    FormatChecker())
     gate({"a": "abc"})
-    with pytest.raises(schema.fastjsonschema.JsonSchemaException):
+    with pytest.raises(JsonSchemaException):
         gate({"a": "ab"})
+
+
+ODD_MARKER = [None, "", "x", "../x", "/abs", "a//b", "a/./b", "é", "\x01", 0, -1, True, [], {}, ["a", "a"], "0" * 64,
+              "g" * 64, "2026-13-01", "2026-12-01", "9" * 101, {"title": "t", "facts": {}}]
+
+
+@pytest.fixture(scope="module")
+def built_marker(built_site):
+    import json
+
+    from macros.marker import MARKER
+    return json.loads((built_site / MARKER).read_text(encoding="utf-8"))
+
+
+def test_the_marker_of_a_build_passes_its_gate(built_marker):
+    from macros import marker
+    assert marker.passes(marker.BUILD, built_marker) and not list(marker.BUILD.iter_errors(built_marker))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                    HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_the_marker_gate_never_passes_what_jsonschema_rejects(data, built_marker):
+    from macros import marker
+    seal = {"infohus": "0.2.0", "state": "staging", "target": "site", "nonce": "a" * 32, "seal": "b" * 64}
+    validator, damaged = data.draw(st.sampled_from([(marker.BUILD, built_marker), (marker.SEAL, seal)]))
+    for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
+        every = list(spots(damaged))  # a build lists hundreds of files: half the time, damage its outline
+        spot = data.draw(st.sampled_from([s for s in every if len(s) <= 2] if data.draw(st.booleans()) else every))
+        how = data.draw(st.sampled_from(["replace", "replace", "delete", "add", "duplicate"]))
+        key = data.draw(st.sampled_from(["infohus", "files", "x", "../y", "date", "title"]))
+        damaged = changed(damaged, spot, how, data.draw(st.sampled_from(ODD_MARKER)), key)
+    if marker.passes(validator, damaged):
+        assert not list(validator.iter_errors(damaged)), damaged
+
+
+@pytest.mark.parametrize("where", ["file", "folder"])
+def test_the_marker_gate_checks_paths_as_jsonschema_does(built_marker, where):
+    import copy
+
+    from macros import marker
+    damaged = copy.deepcopy(built_marker)
+    if where == "file":
+        damaged["files"]["../utenfor.html"] = "0" * 64
+    else:
+        damaged["folders"].append("intranet/../..")
+    assert list(marker.BUILD.iter_errors(damaged)) and not marker.passes(marker.BUILD, damaged)

@@ -241,7 +241,7 @@ def cached(kind: str, parts: dict[str, Any], render: Callable[[], tuple[bytes, d
     if found is not None:
         return found
     data, meta = render()
-    Store(root).put(name, data, meta)
+    Store(root).put(name, data, meta, kind)
     return data, meta
 
 
@@ -278,10 +278,10 @@ class Store:
             _note(self.root, exc)
             return None
 
-    def put(self, name: str, data: bytes, meta: dict) -> None:
+    def put(self, name: str, data: bytes, meta: dict, kind: str = "") -> None:
         """Store `data` under `name` with its record; a name already taken is left as it is."""
-        record = json.dumps({"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "meta": meta},
-                            sort_keys=True).encode("utf-8")
+        record = json.dumps({"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "meta": meta,
+                             "kind": kind}, sort_keys=True).encode("utf-8")
         try:
             with self._folder(name, create=True) as place:
                 if _write_new(place.fd, name, data):

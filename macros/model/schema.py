@@ -7,11 +7,12 @@ from functools import cache
 from collections.abc import Callable
 from typing import Any
 
-import fastjsonschema
+from fastjsonschema import JsonSchemaException
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
+from ..common.gate import compiled
 from ..common.paths import SCHEMA_DIR
 from .loader import Document, format_path
 from .problems import Problem
@@ -80,43 +81,16 @@ def _passes(kind: str, data: Any) -> bool:
     """Whether the compiled gate accepts `data`: then jsonschema finds no error either (tests/test_schema_gate.py)."""
     try:
         gate(kind)(data)
-    except fastjsonschema.JsonSchemaException:
+    except JsonSchemaException:
         return False
     return True
 
 
 @cache
 def gate(kind: str) -> Callable[[Any], Any]:
-    """The kind's schema compiled by fastjsonschema (draft 7), never laxer than `validator(kind)`.
-
-    Draft 7 ignores the keywords beside a `$ref`, which 2020-12 applies: each such `$ref` becomes an `allOf`.
-    Every format jsonschema's checker knows is checked by that same checker; other formats (https-url) are
-    annotations, as for jsonschema. No defaults are filled in: the gate never changes the data.
-    """
-    return compiled(validator(kind).schema)
-
-
-def compiled(schema: dict) -> Callable[[Any], Any]:
-    """`schema` (2020-12, no remote `$ref`) as a fastjsonschema function; see `gate`."""
-    checker = FormatChecker()
-    schema = {**_ref_beside(schema), "$schema": "http://json-schema.org/draft-07/schema#"}
-    formats = {name: (lambda value, name=name: checker.conforms(value, name)) for name in checker.checkers}
-    formats[URL_FORMAT] = lambda value: True
-    return fastjsonschema.compile(schema, formats=formats, use_default=False)
-
-
-def _ref_beside(node: Any) -> Any:
-    """A copy of `node` where every `$ref` with other validation keywords beside it is an `allOf` of both."""
-    if isinstance(node, list):
-        return [_ref_beside(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out = {key: (value if key in ("enum", "const", "default", "required") else _ref_beside(value))
-           for key, value in node.items()}
-    if "$ref" in out and len(out) > 1:
-        rest = {key: value for key, value in out.items() if key != "$ref"}
-        out = {"allOf": [{"$ref": out["$ref"]}, rest]}
-    return out
+    """The kind's schema compiled (`common.gate`), never laxer than `validator(kind)`; https-url is an annotation
+    there as for jsonschema (`address_problems` checks the addresses)."""
+    return compiled(validator(kind).schema, FormatChecker(), annotations=(URL_FORMAT,))
 
 
 # The format of common.schema.json's $defs/url: every address field of every kind refers to it.
