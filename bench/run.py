@@ -30,6 +30,8 @@ SCHEMA = ROOT / "data" / "schema"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "INFOHUS_TODAY": TODAY}
 SIZES = (100, 1000) if QUICK else (1000, 10000)
 NAME_WIDTH = 66
+# The floor of any check: PyYAML's C composer over the file, in a fresh process as `infohus check` runs.
+COMPOSE = ("import sys, yaml; yaml.compose(open(sys.argv[1], encoding='utf-8').read(), Loader=yaml.CSafeLoader)")
 
 
 def median_seconds(cmd: list[str], runs: int = RUNS, ok=(0,)) -> float:
@@ -85,10 +87,53 @@ def rows_commands(tmp: Path) -> Iterator[tuple[str, str, str]]:
         yield f"infohus check, {label}", f"{ours:.3f} s", targets.get(n, "")
         theirs = sum(median_seconds(c) for c in check_jsonschema_cmd(folder))
         yield f"check-jsonschema (schema only), {label}", f"{theirs:.3f} s", f"ratio {ours / theirs:.2f}"
+        if n:
+            composer = median_seconds([sys.executable, "-c", COMPOSE, str(folder / "contacts.yml")])
+            yield (f"PyYAML C composer alone, contacts.yml of {label}", f"{composer:.3f} s",
+                   f"infohus check {ours / composer:.2f}x" + ("; target <= 2" if n == 10000 else ""))
     for name, folder in (("hjoerring", DATA), ("halsnaes", ROOT / "data" / "halsnaes")):
         out = tmp / f"build-{name}"
-        full = median_seconds([str(BIN / "infohus"), "build", "--data", str(folder), "--out", str(out)])
-        yield f"infohus build, {name} (all outputs, fresh process)", f"{full:.3f} s", "target <= 5 s, 2 cores"
+        full = median_seconds([str(BIN / "infohus"), "build", "--data", str(folder), "--out", str(out), "--no-cache"])
+        yield (f"infohus build --no-cache, {name} (all outputs, fresh process)", f"{full:.3f} s",
+               "target <= 5 s, 2 cores")
+    yield from rows_rebuild(tmp)
+
+
+def rows_rebuild(tmp: Path) -> Iterator[tuple[str, str, str]]:
+    """Issue 23: rebuilds with the cache of rendered artefacts, each as a ratio to a plain `mkdocs build` of the
+    handbook measured in the same run: with nothing changed, and after one phone number changed (a new number
+    each time, so what shows it is rendered anew). Each run times the three one after the other, so a machine
+    busy with something else weighs on all three alike."""
+    env = {**ENV, "INFOHUS_CACHE_DIR": str(tmp / "rebuild-cache")}
+    folder, out = tmp / "rebuild-data", tmp / "rebuild-out"
+    shutil.copytree(DATA, folder)
+    build = [str(BIN / "infohus"), "build", "--data", str(folder), "--out", str(out)]
+    contacts = folder / "contacts.yml"
+    text = contacts.read_text(encoding="utf-8")
+    _timed(build, env)  # fills the cache
+    plain, unchanged, changed = [], [], []
+    for i in range(RUNS):
+        plain.append(_timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp / f"mkdocs-{i}")],
+                            {**ENV, "INFOHUS_DATA": str(DATA)}))
+        unchanged.append(_timed(build, env))
+        contacts.write_text(text.replace('"72 33 33 33"', f'"72 33 40 {10 + i:02d}"', 1), encoding="utf-8")
+        changed.append(_timed(build, env))
+    unit, same, one = (statistics.median(t) for t in (plain, unchanged, changed))
+    yield "plain mkdocs build, handbook of the default data (fresh process)", f"{unit:.3f} s", "the unit of the ratios"
+    yield ("infohus build, rebuild with nothing changed (cache)", f"{same:.3f} s",
+           f"{same / unit:.2f}x plain mkdocs; target <= 1.3")
+    yield ("infohus build, rebuild after one phone number changed (cache)", f"{one:.3f} s",
+           f"{one / unit:.2f}x plain mkdocs; target <= 2.5")
+
+
+def _timed(cmd: list[str], env: dict[str, str]) -> float:
+    """Wall time of one run of `cmd`; fails loudly if it fails."""
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    took = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(f"bench: {' '.join(cmd)} exited {done.returncode}:\n{done.stderr[-2000:]}")
+    return took
 
 
 def suites() -> list:

@@ -22,6 +22,7 @@ from .beredskab.page import build_internal_edition, build_public_edition
 from .cards.page import cards_overview
 from .cards.pdf import build_cards
 from .citizen.page import build_public
+from .common import cache
 from .common.background import in_background
 from .common.faults import SystemFault, sentence
 from .common.paths import CARDS_FOLDER, DOCS_DIR, INTERNAL_PLAN_PDF, MKDOCS_YML, MUNICIPALITY_FILE, ROOT
@@ -94,23 +95,23 @@ def build_outputs(ds: DataSet, folder: Path, before: dict | None = None) -> tupl
     what each printed file shows, and what changed since `before` (the marker of the build it replaces).
 
     The parts run at once, as they need nothing from each other: the beredskab's two PDFs in two more
-    processes, the cards in a thread (wkhtmltopdf does that work in its own processes), the citizen page
-    once the public PDF it links (with its size) is there, the handbook and its search index here. The cards and the internal
-    PDF wait beside the intranet until MkDocs has written (and cleaned) that folder. The handbook's
-    coordinator and Ændringer pages wait for the list of changes, which is read from the other parts'
-    files: the handbook itself is printed by no one.
+    processes (the public one followed there by the citizen page, which links the PDF with its size), the
+    cards in a thread (wkhtmltopdf does that work in its own processes), the handbook and its search index
+    here. The cards and the internal PDF wait beside the intranet until MkDocs has written (and cleaned) that
+    folder. The handbook's coordinator and Ændringer pages wait for the list of changes, which is read from
+    the other parts' files: the handbook itself is printed by no one.
     """
+    cache.forget()  # fonts and programs are looked up again: they may have been updated since the last build
     cards, internal = folder / f".{CARDS_FOLDER}", folder / f".{INTERNAL_PLAN_PDF}"
-    with in_background(build_public_edition, ds, folder / "public") as public_edition, \
+    with in_background(_public, ds, folder / "public") as public_edition, \
             in_background(build_internal_edition, ds, internal) as internal_edition, \
             ThreadPoolExecutor(2) as pool:
         cards_done = pool.submit(build_cards, ds, cards)
 
         def the_rest() -> tuple[dict, changes.Report]:
             cards_done.result()
-            plan = public_edition()
+            public_edition()
             internal_edition()
-            build_public(ds, folder / "public", (plan.pdf_bytes, plan.pdf_pages))
             shown, lines = changes.printed(ds, folder, {f"intranet/{CARDS_FOLDER}": cards,
                                                         f"intranet/{INTERNAL_PLAN_PDF}": internal})
             return shown, changes.compare(before.get("shows") if before else None, shown, ds, lines)
@@ -124,6 +125,12 @@ def build_outputs(ds: DataSet, folder: Path, before: dict | None = None) -> tupl
     cards.rmdir()
     internal.replace(folder / "intranet" / INTERNAL_PLAN_PDF)
     return shown, found
+
+
+def _public(ds: DataSet, public_dir: Path) -> None:
+    """OUT/public: the beredskab's public edition, then the citizen page that links its PDF (with its size)."""
+    plan = build_public_edition(ds, public_dir)
+    build_public(ds, public_dir, (plan.pdf_bytes, plan.pdf_pages))
 
 
 def _report(rest: Future) -> Callable[[], changes.Report]:

@@ -24,6 +24,7 @@ from pathlib import Path
 from .beredskab.view import INTERNAL, PUBLIC, plan_view
 from .cards.content import SHEET_NAME, card_views
 from .citizen.view import PublicContact, public_view
+from .common import cache
 from .common.dates import date_text
 from .common.faults import MissingTool, SystemFault
 from .common.paths import CARDS_FOLDER, INTERNAL_PLAN_PDF, PLAN_FOLDER, PLAN_PDF
@@ -209,15 +210,23 @@ def _program(name: str) -> str:
 
 
 def _pdf_text(pdftotext: str, pdf: Path) -> str:
+    """The text of `pdf` as pdftotext reads it; from the cache of rendered artefacts for a PDF read before."""
+    options = ["-enc", "UTF-8"]
+    parts = {"pdf": pdf.read_bytes(), "options": options, "program": cache.program(pdftotext, "-v")}
+    text, _ = cache.cached("pdf-text", parts, lambda: (_pdftotext(pdftotext, options, pdf), {}))
+    return text.decode("utf-8", "replace")
+
+
+def _pdftotext(pdftotext: str, options: list[str], pdf: Path) -> bytes:
     try:
-        done = subprocess.run([pdftotext, "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+        done = subprocess.run([pdftotext, *options, str(pdf), "-"], capture_output=True,
                               timeout=TOOL_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
         raise SystemFault(f"pdftotext kunne ikke læse \"{pdf.name}\" inden for {TOOL_TIMEOUT:.0f} sekunder.") from None
     if done.returncode != 0:
         raise SystemFault(f"pdftotext kunne ikke læse \"{pdf.name}\", som infohus lige har lavet "
                           f"(kode {done.returncode}). Meld fejlen til dem, der vedligeholder infohus.")
-    return done.stdout.decode("utf-8", "replace")
+    return done.stdout
 
 
 class _Text(HTMLParser):

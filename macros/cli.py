@@ -79,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     strict_option(build)
     build.add_argument("--out", type=Path, default=Path("site"), metavar="MAPPE",
                        help="mappen, der bygges til (standard: site)")
+    build.add_argument("--no-cache", action="store_true", dest="no_cache",
+                       help="lav alle PDF'er og forhåndsvisninger forfra uden mellemlageret (også INFOHUS_NO_CACHE=1)")
     directory = sub.add_parser("directory", help="byg den nationale oversigt over alle kommuner i en mappe",
                                description="Tjek hver kommunes datamappe i MAPPE (uden at bygge dem), og skriv "
                                            "den nationale oversigt (index.html), en HSDS 3.0-eksport (hsds.json) "
@@ -158,6 +160,14 @@ BUG = "Det er ikke en fejl i data: meld den til den, der vedligeholder infohus."
 
 
 def _run(args: argparse.Namespace) -> int:
+    if getattr(args, "no_cache", False):
+        from .common import cache
+        with cache.turned_off():
+            return _command(args)
+    return _command(args)
+
+
+def _command(args: argparse.Namespace) -> int:
     if args.command == "new":
         return _new(args.dir, args.name)
     if args.command == "system-deps":

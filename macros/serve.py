@@ -20,7 +20,7 @@ from pathlib import Path
 from .beredskab.page import build_internal_edition, build_public_edition
 from .cards.pdf import build_cards
 from .citizen.page import build_public
-from .common import faults
+from .common import cache, faults
 from .common.paths import CARDS_FOLDER, IN_CHECKOUT, INTERNAL_PLAN_PDF, MKDOCS_YML, OVERRIDES, PACKAGE, PLAN_FOLDER
 from .handbook.search_index import write_index
 from .model.dataset import DataSet, national_dir_for
@@ -176,6 +176,7 @@ def write_preview(ds: DataSet, site_dir: Path) -> None:
 
     A data error found only while rendering (a card too long for A6) is a PluginError, which MkDocs' server
     reports like the check's own errors (a DataError would end in a traceback in its rebuild loop)."""
+    cache.forget()
     from mkdocs.exceptions import PluginError
 
     try:

@@ -1,7 +1,10 @@
 """Shared fixtures: a pinned today, both municipalities built once, a data copy and an in-process check."""
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,12 @@ from macros.cli import main
 from macros.model.problems import NATIONAL_HEADING
 
 ROOT = Path(__file__).resolve().parent.parent
+# The cache of rendered artefacts (macros/common/cache.py): one folder of this test run's own, never the user's;
+# set before the test modules are imported, so the environments they copy for subprocesses have it too.
+CACHE_DIR = Path(tempfile.mkdtemp(prefix="infohus-test-cache-"))
+os.environ["INFOHUS_CACHE_DIR"] = str(CACHE_DIR)
+os.environ.pop("INFOHUS_NO_CACHE", None)
+atexit.register(shutil.rmtree, CACHE_DIR, True)
 DEFAULT_DATA = ROOT / "data" / "hjoerring"
 TODAY = "2026-12-01"
 # Every municipality in data/: the generic quality checks of each output run over all of them.

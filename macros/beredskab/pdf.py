@@ -9,8 +9,10 @@ text alternative, a CSS rule it ignores) fails the build: a flawed PDF is never 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
+from ..common import cache
 from ..common.faults import SystemFault
 
 BASE_URL = "file:///document/beredskab.html"  # virtual: the bytes never depend on the checkout path
@@ -32,9 +34,43 @@ class _Collector(logging.Handler):
 def render_pdf(html: str, target: Path) -> int:
     """Write `html` as a PDF/UA-1 file to `target`; return its page count.
 
-    SystemFault (exit 2) if WeasyPrint cannot be loaded or reports any problem; `target` is then not
-    written. The import is here, not at the top: WeasyPrint takes half a second to load.
+    The PDF comes from the cache of rendered artefacts (`common.cache`) when the same HTML was rendered before
+    by the same WeasyPrint, with the same fonts and this same code; else it is rendered and stored there.
+    SystemFault (exit 2) if WeasyPrint cannot be loaded or reports any problem; `target` is then not written.
     """
+    parts = {"html": html.encode("utf-8"), "base_url": BASE_URL, "variant": VARIANT, "renderer": _renderer(),
+             "fonts": cache.fonts(html), "environment": cache.environment(os.environ), "code": cache.source(__name__)}
+    pdf, meta = cache.cached("beredskab-pdf", parts, lambda: _render(html))
+    target.write_bytes(pdf)
+    return meta["pages"]
+
+
+def _renderer() -> dict:
+    """WeasyPrint's identity: its version and its dependencies', and the system libraries it draws with."""
+    return {"packages": cache.packages("weasyprint"), "libraries": _library_versions()}
+
+
+def _library_versions() -> dict[str, str]:
+    """The versions Pango, HarfBuzz and fontconfig report (the libraries WeasyPrint loads), without importing it."""
+    import ctypes
+
+    found = {}
+    for name, soname, function, kind in (("pango", "libpango-1.0.so.0", "pango_version_string", ctypes.c_char_p),
+                                         ("harfbuzz", "libharfbuzz.so.0", "hb_version_string", ctypes.c_char_p),
+                                         ("fontconfig", "libfontconfig.so.1", "FcGetVersion", ctypes.c_int)):
+        try:
+            call = getattr(ctypes.CDLL(soname), function)
+            call.restype = kind
+            value = call()
+            found[name] = value.decode() if isinstance(value, bytes) else str(value)
+        except (OSError, AttributeError):
+            found[name] = "missing"
+    return found
+
+
+def _render(html: str) -> tuple[bytes, dict]:
+    """`html` rendered by WeasyPrint: the PDF's bytes and its page count. The import is here, not at the top:
+    WeasyPrint takes half a second to load."""
     try:
         import pydyf
         from weasyprint import HTML
@@ -96,8 +132,7 @@ def render_pdf(html: str, target: Path) -> int:
         logger.removeHandler(collector)
     if collector.messages:
         raise _problems(collector.messages)
-    target.write_bytes(pdf)
-    return len(document.pages)
+    return pdf, {"pages": len(document.pages)}
 
 
 def _descendants(box):

@@ -21,6 +21,7 @@ from .content import SHEET_NAME, CardView, card_views
 from .fit import SIZES, first_size
 from ..model.dataset import DataSet
 from ..model.municipality import DEFAULT_ACCENT, DEFAULT_PRIMARY, readable_on_white
+from ..common import cache
 from ..common.faults import MissingTool, run
 from ..model.problems import DataError
 from ..common.render import render
@@ -116,6 +117,9 @@ class CardRenderer:
         self.assets = assets
         self.brand = brand
         self.created = created
+        # What a card may show from the assets folder (the logo), written before the first render: (name, SHA-256).
+        shown = sorted(p for p in assets.iterdir() if p.is_file())
+        self.files = [(p.name, digest) for p, (_, digest) in zip(shown, cache.file_digests(shown))]
 
     def card(self, view: CardView, size: int) -> tuple[bytes, int]:
         """One card as an A6 PDF at text size `size`, and its number of pages (1 unless too long)."""
@@ -134,24 +138,39 @@ class CardRenderer:
             making: str = "et handlekort") -> tuple[bytes, int]:
         """Render trusted HTML (written to the assets folder) to PDF bytes of exactly `size` points, with
         `title` as the PDF's title (what a reader and a screen reader show instead of the file name)."""
-        source = self.assets / f"{name}.html"
-        source.write_text(html, encoding="utf-8")
-        # Every option is set here; none comes from the HTML. --zoom, --dpi and
-        # --disable-smart-shrinking are not passed: unpatched Qt ignores them (see style.html).
-        options = {
-            "--quiet": "", "--encoding": "utf-8", "--page-size": _QT_PAGE[size],
+        parts = {"html": html.encode("utf-8"), "name": name, "size": size, "title": title,
+                 "created": self.created.isoformat(), "options": self.options(Path("ASSETS")),
+                 "environment": cache.environment(self.configuration.environ),
+                 "renderer": {"wkhtmltopdf": cache.program(self.configuration.wkhtmltopdf, "--version"),
+                              "packages": cache.packages("pdfkit", "pypdf")},
+                 "assets": self.files, "fonts": cache.fonts(html), "code": cache.source(__name__)}
+        pdf, meta = cache.cached("card-pdf", parts, lambda: self._render(html, name, size, title, making))
+        return pdf, meta["pages"]
+
+    def options(self, assets: Path) -> dict[str, str]:
+        """wkhtmltopdf's options for a page of the paper size given later: every option is set here, none comes
+        from the HTML. --zoom, --dpi and --disable-smart-shrinking are not passed: unpatched Qt ignores them
+        (see style.html)."""
+        return {
+            "--quiet": "", "--encoding": "utf-8",
             "--margin-top": "0", "--margin-right": "0", "--margin-bottom": "0", "--margin-left": "0",
             "--disable-javascript": "",
-            "--disable-local-file-access": "", "--allow": str(self.assets),
+            "--disable-local-file-access": "", "--allow": str(assets),
             "--proxy": CLOSED_PROXY,
             "--load-error-handling": "abort",
         }
+
+    def _render(self, html: str, name: str, size: tuple[float, float], title: str,
+                making: str) -> tuple[bytes, dict]:
+        source = self.assets / f"{name}.html"
+        source.write_text(html, encoding="utf-8")
+        options = {**self.options(self.assets), "--page-size": _QT_PAGE[size]}
         kit = _TrustedPDFKit(str(source), "file", options=options, configuration=self.configuration)
         # pdfkit builds the command; it is run here so that a hanging wkhtmltopdf is stopped in time.
         output = run(kit.command(), making=making, package="wkhtmltopdf", timeout=TOOL_TIMEOUT,
                      env=self.configuration.environ, accept=_finished)
         pdf, pages = exact_page_size(output, size)
-        return titled(pinned_creation_date(pdf, self.created), title), pages
+        return titled(pinned_creation_date(pdf, self.created), title), {"pages": pages}
 
 
 def titled(pdf: bytes, title: str) -> bytes:
@@ -214,9 +233,24 @@ def _number(value: float) -> str:
 
 
 def preview(pdftoppm: str, pdf: Path, png: Path) -> None:
-    """A PNG of the PDF's first page beside it (pdftoppm adds the .png suffix itself)."""
-    run([pdftoppm, "-png", "-r", str(PREVIEW_DPI), "-singlefile", str(pdf), str(png.with_suffix(""))],
-        making=f"forhåndsvisningen af handlekortet \"{pdf.stem}\"", package="poppler-utils", timeout=TOOL_TIMEOUT)
+    """A PNG of the PDF's first page beside it, from the cache of rendered artefacts when the same PDF was shown
+    by the same pdftoppm before."""
+    options = ["-png", "-r", str(PREVIEW_DPI), "-singlefile"]
+    parts = {"pdf": pdf.read_bytes(), "options": options, "renderer": cache.program(pdftoppm, "-v"),
+             "code": cache.source(__name__)}
+
+    rendered = []
+
+    def render() -> tuple[bytes, dict]:
+        # pdftoppm adds the .png suffix itself
+        run([pdftoppm, *options, str(pdf), str(png.with_suffix(""))], making=f"forhåndsvisningen af handlekortet "
+            f"\"{pdf.stem}\"", package="poppler-utils", timeout=TOOL_TIMEOUT)
+        rendered.append(png)
+        return png.read_bytes(), {}
+
+    made, _ = cache.cached("card-preview", parts, render)
+    if not rendered:
+        png.write_bytes(made)
 
 
 def _finished(code: int, stderr: str) -> bool:

@@ -141,7 +141,7 @@ def build(raw: dict, origin: Origin) -> Contact:
     )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)  # every number is read twice (its own check, the shared-number rule)
 def phone_digits(number: str) -> str | None:
     """The 8 digits of a valid Danish number, the digits of a valid short number, else None."""
     try:

@@ -72,6 +72,7 @@ class DataSet:
     own: own_files.OwnFiles = field(default_factory=own_files.OwnFiles)  # the municipality's own pages, partials
     problems: list[Problem] = field(default_factory=list)
     today: date = field(default_factory=today)
+    _national_folders: dict[Path, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def contact(self, contact_id: str) -> contacts.Contact:
         """The contact with `contact_id` (ids are checked, so this never misses after validation)."""
@@ -112,7 +113,11 @@ class DataSet:
 
     def is_national(self, record: Any) -> bool:
         """True when `record` was read from data/national/ (not overridden by the municipality)."""
-        return record.origin.doc.path.parent.resolve() == self.national_dir.resolve()
+        folder = record.origin.doc.path.parent
+        known = self._national_folders.get(folder)
+        if known is None:  # resolved once per folder: the check asks this of every record, many times
+            known = self._national_folders[folder] = folder.resolve() == self.national_dir.resolve()
+        return known
 
     def helplines(self, topics: tuple[str, ...] | None = None) -> list[contacts.Contact]:
         """National helplines for any of `topics` (default: the covered topics), in data order."""

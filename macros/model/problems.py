@@ -99,8 +99,15 @@ def report(problems: list[Problem], national_dir: Path | None = None, national_i
     with infohus), and they must not hide the municipality's own: by default they are one line after the
     municipality's warnings ("9 nationale oplysninger afventer bekræftelse; se dem med --national"), in
     full (`national_in_full`, `infohus check --national`) under their own heading."""
+    folder = Path(national_dir).resolve() if national_dir is not None else None
+    files: dict[str, bool] = {}  # file -> whether it lies in the national folder, resolved once per file
+
     def national(p: Problem) -> bool:
-        return national_dir is not None and Path(p.file).resolve().is_relative_to(Path(national_dir).resolve())
+        if folder is None:
+            return False
+        if p.file not in files:
+            files[p.file] = Path(p.file).resolve().is_relative_to(folder)
+        return files[p.file]
 
     lines: list[str] = []
     own = [p for p in warnings(problems) if not national(p)]

@@ -1,0 +1,311 @@
+"""The cache of rendered artefacts (macros/common/cache.py): a warm build renders nothing and gives the bytes of a
+clean one; a changed input always renders again; a tampered entry is never used; a symlink is never written
+through; a cache folder that cannot be written costs a note, never the build."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import CACHE_DIR, DEFAULT_DATA
+from macros.beredskab import pdf as plan_pdf
+from macros.cards import pdf as card_pdf
+from macros.cards.pdf import A6, CardRenderer
+from macros.cli import main
+from macros.common import cache
+
+PAGE = "<!doctype html><html lang=\"da\"><head><title>Prøve</title><style>body {{ font-family: {font}; }}</style>" \
+       "</head><body><p>{text}</p></body></html>"
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def entries(folder: Path) -> set[str]:
+    return {p.name for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch) -> Path:
+    """An empty cache folder of this test's own."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("INFOHUS_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """Every real render of a beredskab PDF in this process, by its HTML."""
+    made: list[str] = []
+    real = plan_pdf._render
+
+    def counted(html: str):
+        made.append(html)
+        return real(html)
+    monkeypatch.setattr(plan_pdf, "_render", counted)
+    return made
+
+
+# -- a whole build ---------------------------------------------------------------------------------------------
+
+def test_a_warm_build_renders_nothing_and_gives_the_bytes_of_a_clean_build(built_site, tmp_path, capsys):
+    clean, warm = tmp_path / "clean", tmp_path / "warm"
+    before = entries(CACHE_DIR)  # the session's builds (built_site) have filled it
+    assert main(["build", "--data", str(DEFAULT_DATA), "--out", str(clean), "--no-cache"]) == 0
+    assert entries(CACHE_DIR) == before, "--no-cache stores nothing"
+    assert main(["build", "--data", str(DEFAULT_DATA), "--out", str(warm)]) == 0
+    assert entries(CACHE_DIR) == before, "a rebuild with nothing changed renders (and so stores) nothing"
+    reference = files(clean)
+    assert files(warm) == reference
+    assert files(built_site) == reference
+    assert any(name.endswith(".pdf") for name in reference) and any(name.endswith(".png") for name in reference)
+    assert "mellemlageret" not in capsys.readouterr().err
+
+
+def kinds(folder: Path, names: set[str]) -> list[str]:
+    """The kinds of the entries `names` (their records), sorted."""
+    return sorted(json.loads(p.read_text(encoding="utf-8"))["kind"] for p in folder.rglob("*" + cache.RECORD)
+                  if p.name in names)
+
+
+def test_after_one_phone_number_changed_only_what_shows_it_is_rendered(earlier_build, data_copy, capsys):
+    contacts = data_copy / "contacts.yml"
+    text = contacts.read_text(encoding="utf-8")
+    contacts.write_text(text.replace('"72 33 33 33"', '"72 33 40 99"', 1), encoding="utf-8")  # Anna Holm's
+    before = entries(CACHE_DIR)
+    assert main(["build", "--data", str(data_copy), "--out", str(earlier_build)]) == 0  # lists what changed
+    out = capsys.readouterr().out
+    new = entries(CACHE_DIR) - before
+    changed = [line for line in out.splitlines() if "72 33 33 33 → 72 33 40 99" in line and ".pdf)" in line]
+    cards = [line for line in changed if "/handlekort/" in line and "alle-kort-a4" not in line]
+    assert len(cards) == 6 and any("beredskab-intern.pdf" in line for line in changed), out
+    found = kinds(CACHE_DIR, new)
+    # Each card that shows the number (once, or more when its text had to step down a size), the A4 sheet, the
+    # internal edition; a preview and the read-back text of each new PDF. The public edition names no one.
+    assert found.count("beredskab-pdf") == 1
+    assert found.count("card-preview") == len(cards)
+    assert len(cards) + 1 <= found.count("card-pdf") <= len(cards) + 1 + 2
+    assert found.count("pdf-text") == len(cards) + 2
+    assert set(found) == {"beredskab-pdf", "card-pdf", "card-preview", "pdf-text"}
+
+
+def test_infohus_no_cache_stores_nothing(own_cache, tmp_path, monkeypatch, renders):
+    monkeypatch.setenv("INFOHUS_NO_CACHE", "1")
+    for _ in range(2):
+        plan_pdf.render_pdf(PAGE.format(font="sans-serif", text="Ingen mellemlager"), tmp_path / "a.pdf")
+    assert len(renders) == 2 and not own_cache.exists()
+
+
+# -- what the key covers ---------------------------------------------------------------------------------------
+
+def test_the_same_html_is_rendered_once_and_changed_html_again(own_cache, tmp_path, renders):
+    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
+    assert plan_pdf.render_pdf(PAGE.format(font="sans-serif", text="Ring 112"), first) == 1
+    assert plan_pdf.render_pdf(PAGE.format(font="sans-serif", text="Ring 112"), second) == 1
+    assert len(renders) == 1 and first.read_bytes() == second.read_bytes()
+    plan_pdf.render_pdf(PAGE.format(font="sans-serif", text="Ring 114"), second)
+    assert len(renders) == 2 and first.read_bytes() != second.read_bytes()
+
+
+def test_a_changed_font_file_renders_again(own_cache, tmp_path, monkeypatch, renders):
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    shutil.copy("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", fonts / "Prøve.ttf")
+    config = tmp_path / "fonts.conf"
+    config.write_text(f"<?xml version=\"1.0\"?><!DOCTYPE fontconfig SYSTEM \"fonts.dtd\"><fontconfig>"
+                      f"<dir>{fonts}</dir><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>", encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    html = PAGE.format(font="\"DejaVu Sans\"", text="Skrift")
+    assert [str(fonts / "Prøve.ttf")] == [f for f, _ in cache.fonts(html)["files"]], "fontconfig sees only the copy"
+    plan_pdf.render_pdf(html, tmp_path / "a.pdf")
+    plan_pdf.render_pdf(html, tmp_path / "a.pdf")
+    assert len(renders) == 1
+    with open(fonts / "Prøve.ttf", "ab") as font:  # the same font, one byte longer: a new version of the file
+        font.write(b"\0")
+    plan_pdf.render_pdf(html, tmp_path / "a.pdf")
+    assert len(renders) == 2
+
+
+def test_the_key_names_the_renderers_and_their_versions():
+    renderer = plan_pdf._renderer()
+    assert renderer["packages"]["weasyprint"] == "70.0" and "pydyf" in renderer["packages"]
+    assert all(v != "missing" for v in renderer["libraries"].values()), renderer["libraries"]
+    wkhtmltopdf = cache.program(shutil.which("wkhtmltopdf"), "--version")
+    assert wkhtmltopdf["version"].startswith("wkhtmltopdf ") and wkhtmltopdf["libraries"]
+
+
+@pytest.fixture
+def card_renders(monkeypatch) -> list[str]:
+    made: list[str] = []
+    real = CardRenderer._render
+
+    def counted(self, html, *args):
+        made.append(html)
+        return real(self, html, *args)
+    monkeypatch.setattr(CardRenderer, "_render", counted)
+    return made
+
+
+def card_renderer(program: str, folder: Path, logo: bytes | None = None) -> CardRenderer:
+    folder.mkdir()
+    if logo is not None:
+        (folder / "logo.png").write_bytes(logo)
+    return CardRenderer(program, folder, {"primary": "#00596e", "accent": "#b8441f"}, date(2026, 11, 1))
+
+
+CARD = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Kort</title></head><body><p>Ring 112</p></body></html>"
+
+
+def test_another_wkhtmltopdf_renders_again(own_cache, tmp_path, card_renders):
+    real = shutil.which("wkhtmltopdf")
+    newer = tmp_path / "bin" / "wkhtmltopdf"
+    newer.parent.mkdir()
+    newer.write_text(f"#!/bin/sh\n[ \"$1\" = --version ] && {{ echo 'wkhtmltopdf 0.12.7'; exit 0; }}\nexec {real} \"$@\"\n",
+                     encoding="utf-8")
+    newer.chmod(0o755)
+    pdf, pages = card_renderer(real, tmp_path / "a").pdf(CARD, "kort", A6, "Kort")
+    assert card_renderer(real, tmp_path / "b").pdf(CARD, "kort", A6, "Kort") == (pdf, pages)
+    assert len(card_renders) == 1, "the assets folder's own path is not part of the key"
+    card_renderer(str(newer), tmp_path / "c").pdf(CARD, "kort", A6, "Kort")
+    assert len(card_renders) == 2
+
+
+def test_a_changed_asset_renders_again(own_cache, tmp_path, card_renders):
+    real = shutil.which("wkhtmltopdf")
+    card_renderer(real, tmp_path / "a", logo=b"logo 1").pdf(CARD, "kort", A6, "Kort")
+    card_renderer(real, tmp_path / "b", logo=b"logo 1").pdf(CARD, "kort", A6, "Kort")
+    card_renderer(real, tmp_path / "c", logo=b"logo 2").pdf(CARD, "kort", A6, "Kort")
+    assert len(card_renders) == 2
+
+
+# -- what the cache folder holds is not trusted ------------------------------------------------------------------
+
+NAME = "ab" * 32
+
+
+def stored(root: Path) -> tuple[Path, Path]:
+    cache.Store(root).put(NAME, b"%PDF-1.7 rigtig", {"pages": 1})
+    artefact = root / cache.LAYOUT / NAME[:2] / NAME
+    return artefact, artefact.with_name(NAME + cache.RECORD)
+
+
+def test_an_entry_is_read_back_only_as_written(own_cache):
+    stored(own_cache)
+    assert cache.Store(own_cache).get(NAME) == (b"%PDF-1.7 rigtig", {"pages": 1})
+
+
+@pytest.mark.parametrize("tamper", ["flipped", "truncated", "longer", "record", "symlink", "folder"])
+def test_a_tampered_entry_is_never_used_nor_removed(own_cache, tmp_path, tamper):
+    artefact, record = stored(own_cache)
+    if tamper == "flipped":
+        artefact.write_bytes(b"%PDF-1.7 falsk!")
+    elif tamper == "truncated":
+        artefact.write_bytes(b"%PDF-1.7")
+    elif tamper == "longer":
+        artefact.write_bytes(b"%PDF-1.7 rigtig og mere")
+    elif tamper == "record":  # a record that matches other bytes
+        record.write_text(record.read_text().replace('"size": 15', '"size": 14'), encoding="utf-8")
+    elif tamper == "symlink":  # a link to a file with the very bytes the record names
+        outside = tmp_path / "outside.pdf"
+        outside.write_bytes(b"%PDF-1.7 rigtig")
+        artefact.unlink()
+        artefact.symlink_to(outside)
+    elif tamper == "folder":
+        artefact.unlink()
+        artefact.mkdir()
+    left = {p: (p.is_symlink(), p.is_file() and p.read_bytes()) for p in (artefact, record)}
+    assert cache.Store(own_cache).get(NAME) is None
+    made = cache.cached("test", {"x": 1}, lambda: (b"frisk", {}))  # another key: still works
+    assert made == (b"frisk", {})
+    cache.Store(own_cache).put(NAME, b"%PDF-1.7 rigtig", {"pages": 1})  # never replaces what is there
+    assert {p: (p.is_symlink(), p.is_file() and p.read_bytes()) for p in (artefact, record)} == left
+    assert not [p for p in artefact.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_tampered_pdf_in_the_cache_is_rendered_again(own_cache, tmp_path, renders):
+    html = PAGE.format(font="sans-serif", text="Ring 112")
+    plan_pdf.render_pdf(html, tmp_path / "a.pdf")
+    good = (tmp_path / "a.pdf").read_bytes()
+    [artefact] = [p for p in own_cache.rglob("*") if p.is_file() and not p.name.endswith(cache.RECORD)]
+    artefact.write_bytes(good.replace(b"Ring", b"Rang", 1) if b"Ring" in good else good[:-10])
+    plan_pdf.render_pdf(html, tmp_path / "b.pdf")
+    assert len(renders) == 2 and (tmp_path / "b.pdf").read_bytes() == good
+
+
+def test_a_symlinked_cache_folder_is_not_written_through(tmp_path, monkeypatch, capsys):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    (tmp_path / "cache").symlink_to(elsewhere)
+    monkeypatch.setenv("INFOHUS_CACHE_DIR", str(tmp_path / "cache"))
+    assert cache.cached("test", {"x": 1}, lambda: (b"data", {})) == (b"data", {})
+    assert list(elsewhere.iterdir()) == []
+    err = capsys.readouterr().err
+    assert "symbolsk link" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_symlink_inside_the_cache_folder_is_not_followed(own_cache, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    own_cache.mkdir(mode=0o700)
+    (own_cache / cache.LAYOUT).symlink_to(elsewhere)
+    assert cache.cached("test", {"x": 1}, lambda: (b"data", {})) == (b"data", {})
+    assert list(elsewhere.iterdir()) == []
+    (own_cache / cache.LAYOUT).unlink()
+    planted = own_cache / cache.LAYOUT / NAME[:2]
+    planted.mkdir(parents=True, mode=0o700)
+    target = tmp_path / "victim"
+    target.write_bytes(b"mine")
+    (planted / NAME).symlink_to(target)  # an entry's name, pointing out of the cache
+    cache.Store(own_cache).put(NAME, b"data", {})
+    assert target.read_bytes() == b"mine" and (planted / NAME).is_symlink()
+
+
+def test_a_cache_folder_others_may_write_is_not_used(own_cache, capsys):
+    own_cache.mkdir()
+    own_cache.chmod(0o777)
+    assert cache.cached("test", {"x": 1}, lambda: (b"data", {})) == (b"data", {})
+    assert list(own_cache.iterdir()) == []
+    assert "andre kan skrive i den" in capsys.readouterr().err
+
+
+# -- a cache folder that cannot be written -------------------------------------------------------------------------
+
+def _mount(*args: str) -> None:
+    subprocess.run(["mount", *args], check=True, capture_output=True)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a read-only mount needs root; CI runs the suite as root")
+def test_a_read_only_cache_folder_costs_a_note_not_the_build(own_cache, tmp_path, capsys, built_site):
+    own_cache.mkdir(mode=0o700)
+    _mount("--bind", str(own_cache), str(own_cache))
+    try:
+        _mount("-o", "remount,bind,ro", str(own_cache))
+        code = main(["build", "--data", str(DEFAULT_DATA), "--out", str(tmp_path / "site")])
+    finally:
+        subprocess.run(["umount", str(own_cache)], check=True)
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "Traceback" not in err and "skrivebeskyttet" in err
+    assert files(tmp_path / "site") == files(built_site)
+    assert list(own_cache.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root; CI runs the suite as root")
+def test_a_full_cache_folder_costs_a_note_and_leaves_no_half_entry(own_cache, tmp_path, capsys):
+    own_cache.mkdir(mode=0o700)
+    _mount("-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(own_cache))
+    try:
+        big = os.urandom(200 * 1024)
+        assert cache.cached("test", {"x": 2}, lambda: (big, {})) == (big, {})
+        left = [p for p in own_cache.rglob("*") if p.is_file()]
+    finally:
+        subprocess.run(["umount", str(own_cache)], check=True)
+    err = capsys.readouterr().err
+    assert "ikke mere plads" in err and "Traceback" not in err
+    assert left == []
