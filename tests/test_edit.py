@@ -220,7 +220,7 @@ def _edit(record: dict, what: str, value: str) -> tuple | None:
     return ("responsibilities", 0)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(folder=st.sampled_from(sorted(MUNICIPALITIES)), pick=st.integers(0, 100),
        edits=st.lists(st.tuples(st.sampled_from(sorted(_EDITS)), st.data()), min_size=1, max_size=4,
                       unique_by=lambda e: e[0]))
