@@ -356,3 +356,30 @@ def history(before: dict | None, report: Report, ds: DataSet) -> list[dict]:
                            "changes": [f"{GROUPS[c.group]}: {c.text}" for c in report.changes]})
     return earlier[:HISTORY]
 
+
+
+# --- foreseen from the data alone (infohus edit) ---------------------------------------------------------
+
+def foreseen(before: DataSet, after: DataSet) -> Report:
+    """Which printed and published files an edit changes, from the facts each file shows (names, numbers,
+    e-mail, hours, titles …) in the data before and after it, without building: a file whose facts differ
+    is listed with why, in the words of the build's report. A change the facts do not hold (a text of the
+    plan, a page number) is not seen here; the next build's report is the final word."""
+    then = {path: (group, facts) for path, group, _, facts, _ in _files(before)}
+    changes, unchanged = [], []
+    for path, group, title, facts, _ in _files(after):
+        old = then.get(path)
+        if old is None:
+            changes.append(Change(path, group, f"{title} ({path}) er ny."))
+            continue
+        reasons = _reasons(old[1], facts)
+        if reasons:
+            changes.append(Change(path, group, f"{title} ({path}): {'; '.join(reasons)}."))
+        elif group != RESHARE:
+            unchanged.append(f"{title} ({path})")
+    now = {path for path, *_ in _files(after)}
+    for path, (group, _) in then.items():
+        if path not in now:
+            changes.append(Change(path, group, f"{_cut(path)} findes ikke længere."))
+    order = {g: i for i, g in enumerate(GROUPS)}
+    return Report(True, tuple(sorted(changes, key=lambda c: order[c.group])), tuple(unchanged))

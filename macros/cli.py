@@ -20,7 +20,7 @@ from .model.problems import errors, report
 from .outdir import Refused
 
 EXIT_OK, EXIT_DATA, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = "check, build, directory, new, serve, migrate eller system-deps"
+COMMANDS = "check, build, directory, new, serve, edit, migrate eller system-deps"
 
 
 def _speak_danish() -> None:
@@ -101,6 +101,14 @@ def _parser() -> argparse.ArgumentParser:
     data_option(serve)
     serve.add_argument("--addr", default="127.0.0.1:8000", metavar="ADRESSE",
                        help="adressen, siderne vises på (standard: 127.0.0.1:8000)")
+    edit = sub.add_parser("edit", help="ret kontakterne i en formular i browseren i stedet for i YAML-filen",
+                          description="Vis en formular på din egen computer, hvor du retter kommunens kontakter, "
+                                      "bekræfter dem og skifter en medarbejder ud. Hver rettelse tjekkes som med "
+                                      "infohus check, før den gemmes; kun de ændrede linjer i contacts.yml ændres, "
+                                      "og den forrige udgave gemmes i .contacts.yml.bak.")
+    data_option(edit)
+    edit.add_argument("--addr", default="127.0.0.1:8001", metavar="ADRESSE",
+                      help="adressen, formularen vises på, kun på denne computer (standard: 127.0.0.1:8001)")
     migrate = sub.add_parser("migrate", help=f"flyt kommunens data til dataformat {DATA_FORMAT} efter en ny version",
                              description="Flyt kommunens data frem til det dataformat, denne infohus læser. Filerne "
                                          "rettes på stedet; kommentarer og opsætning bevares, og kun de ændrede "
@@ -191,6 +199,9 @@ def _command(args: argparse.Namespace) -> int:
         return migrate(args.data, force=args.force, command=_invoked_as())
     if args.command == "check":
         return _check(args.data, args.strict, args.national)
+    if args.command == "edit":
+        from .edit.app import edit  # the web form is only imported when it is needed
+        return edit(args.data, args.addr)
     if args.command == "serve":
         from .serve import serve  # MkDocs is only imported when it is needed
         return serve(args.data, args.addr)

@@ -31,11 +31,13 @@ def refusals(ds: DataSet) -> list[Problem]:
     return found
 
 
-def checked(data_dir, strict: bool = False, national_read=None) -> tuple[DataSet | None, list[Problem]]:
+def checked(data_dir, strict: bool = False, national_read=None,
+            given: dict[str, bytes] | None = None) -> tuple[DataSet | None, list[Problem]]:
     """`load_dataset`, and when the data has no error, the gates' refusals too: what check and build both use.
 
-    `national_read`: the national folder already read (`dataset.read_national`), for many municipalities."""
-    ds, problems = load_dataset(data_dir, strict=strict, national_read=national_read)
+    `national_read`: the national folder already read (`dataset.read_national`), for many municipalities.
+    `given`: file name -> bytes read instead of that file (`infohus edit` checks a save before writing it)."""
+    ds, problems = load_dataset(data_dir, strict=strict, national_read=national_read, given=given)
     if ds is not None and not errors(problems):
         problems = sorted(set(problems) | set(refusals(ds)))
     return ds, problems

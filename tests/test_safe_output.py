@@ -359,7 +359,7 @@ def test_infohus_alone_prints_the_danish_usage_and_exits_2():
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         "brug: infohus [-h] [--version] kommando ...",
-        'infohus: vælg en kommando: check, build, directory, new, serve, migrate eller system-deps. Skriv "infohus --help" for at se, hvad de gør.']
+        'infohus: vælg en kommando: check, build, directory, new, serve, edit, migrate eller system-deps. Skriv "infohus --help" for at se, hvad de gør.']
 
 
 def test_help_and_argument_errors_are_danish():

@@ -101,8 +101,14 @@ def load(path: Path) -> YamlFile:
         return YamlFile(path, None, why_not="filen findes ikke")
     if not stat.S_ISREG(info.st_mode):
         return YamlFile(path, "", why_not="filen er en genvej (et symbolsk link) eller ikke en almindelig fil")
+    return parsed(path, path.read_bytes())
+
+
+def parsed(path: Path, raw: bytes) -> YamlFile:
+    """The file at `path` whose bytes are `raw` (already read, e.g. with their hash), editable if its layout
+    can be kept."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return YamlFile(path, "", why_not="filen er ikke gemt som UTF-8")
     try:

@@ -136,8 +136,9 @@ class DataSet:
 class Collector:
     """Loads files, validates them and builds records, keeping every problem."""
 
-    def __init__(self, data_dir: Path, national_dir: Path):
+    def __init__(self, data_dir: Path, national_dir: Path, given: dict[str, bytes] | None = None):
         self.data_dir, self.national_dir = data_dir, national_dir
+        self.given = given or {}  # file name in the municipality folder -> the bytes to read instead of the file
         self.problems: list[Problem] = []
         self.docs: dict[tuple[str, str], Document] = {}
         self.known_ids: dict[str, set[str]] = {}
@@ -171,7 +172,8 @@ class Collector:
                 self.problems.append(Problem(self.display(file), 1, "", f"{kind} findes både som .yml og "
                                              ".yaml. Slet den ene."))
                 continue
-            doc, problems = load(file, self.display(file))
+            given = self.given.get(file.name) if scope == "municipality" else None
+            doc, problems = load(file, self.display(file), given)
             self.problems.extend(problems)
             hint = schema_line_problem(doc, SCHEMA_DIR / f"{kind}.schema.json")
             if hint:
@@ -265,8 +267,11 @@ def read_national(national_dir: Path) -> NationalFolder:
 
 def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = None,
                  strict: bool = False, on: date | None = None,
-                 national_read: NationalFolder | None = None) -> tuple[DataSet | None, list[Problem]]:
+                 national_read: NationalFolder | None = None,
+                 given: dict[str, bytes] | None = None) -> tuple[DataSet | None, list[Problem]]:
     """Load, validate and build; returns the data set (None if unusable) and every problem found.
+
+    `given`: file name -> bytes read instead of that file of the municipality folder (a save being checked).
 
     `national_read` is the national folder already read (`read_national`); it is used when it is the folder
     this municipality uses, else that folder is read here. `WrongFormat` if the folder is written for another
@@ -274,7 +279,7 @@ def load_dataset(data_dir: Path = DEFAULT_DATA_DIR, national_dir: Path | None = 
     """
     require_current(Path(data_dir))
     national_dir = national_dir or national_dir_for(data_dir)
-    c = Collector(Path(data_dir), Path(national_dir))
+    c = Collector(Path(data_dir), Path(national_dir), given)
     if Path(national_dir).is_dir() and Path(national_dir).resolve() != Path(data_dir).resolve():
         if national_read is not None and national_read.folder == Path(national_dir).resolve():
             c.docs.update(national_read.docs)

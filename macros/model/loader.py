@@ -138,14 +138,15 @@ _YAML_HINTS = [
 ]
 
 
-def load(path: Path, display: str) -> tuple[Document, list[Problem]]:
+def load(path: Path, display: str, given: bytes | None = None) -> tuple[Document, list[Problem]]:
     """Read and parse one YAML file; never raises for bad content, returns problems instead.
 
     A file that cannot be read (no permission, an I/O error) is a fault of the machine, not of the data: a
-    SystemFault, which the command's edge says in Danish with exit 2.
+    SystemFault, which the command's edge says in Danish with exit 2. `given`: the file's bytes as they are
+    about to be written (`infohus edit` checks a save before it writes), read instead of the file on disk.
     """
     doc = Document(path=path, display=display)
-    raw, problem = _read(path, display)
+    raw, problem = _read(path, display) if given is None else (given, None)
     if problem:
         return doc, [problem]
     text, problem = _decode(raw, display)
