@@ -377,7 +377,7 @@ def test_help_and_argument_errors_are_danish():
     wrong = run("frob")
     assert wrong.returncode == 2
     assert "infohus: fejl i kommandoen: argumentet kommando: 'frob' findes ikke (vælg mellem 'check', 'build', " \
-           "'directory', 'new', 'serve', 'migrate', 'system-deps')" in wrong.stderr
+           "'directory', 'new', 'serve', 'edit', 'migrate', 'system-deps')" in wrong.stderr
     missing = run("build", "--out")
     assert missing.returncode == 2 and "argumentet --out: skal efterfølges af en værdi" in missing.stderr
     assert "error" not in wrong.stderr + missing.stderr
