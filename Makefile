@@ -12,7 +12,7 @@ OUT ?= $(if $(DATA),site-$(notdir $(patsubst %/,%,$(DATA))),site)
 DATA_OPTION := $(if $(DATA),--data "$(DATA)")
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check bench serve clean deps-site deps-test verapdf compat
+.PHONY: site test check bench serve edit clean deps-site deps-test verapdf compat
 
 # System packages first: a fresh Debian needs python3-venv before the venv can exist.
 # The build runs the check itself and prints it once.
@@ -50,6 +50,9 @@ deps-test:
 
 serve: deps-site $(SITE_STAMP)
 	$(VENV)/bin/infohus serve $(DATA_OPTION)
+
+edit: deps-site $(SITE_STAMP)
+	$(VENV)/bin/infohus edit $(DATA_OPTION)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)

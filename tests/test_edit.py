@@ -341,3 +341,14 @@ def test_only_the_contacts_file_and_its_backup_are_written(data_copy):
     _save(data_copy, "ssp-konsulent", name="Ali Nyborg")
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data_copy.rglob("*") if p.is_file()}
     assert {n for n in after if after[n] != before.get(n)} == {"contacts.yml", ".contacts.yml.bak", ".infohus-edit.json"}
+
+
+def test_turnover_to_a_real_person_drops_the_example_mark_and_only_when_asked(data_copy):
+    kept = store.turnover(data_copy, store.read(data_copy).digest, "ssp-konsulent", "Eksempel: Ali Nyborg",
+                          "", "eksempel.ssp@hjoerring.dk", "SSP-koordinator", date(2026, 12, 1))
+    assert _record(data_copy, "ssp-konsulent")["example"] is True
+    assert "    example: true" not in [line for _, old, _ in changed(kept.before, kept.after) for line in old]
+    real = store.turnover(data_copy, store.read(data_copy).digest, "ssp-konsulent", "Ali Nyborg", "",
+                          "eksempel.ssp@hjoerring.dk", "SSP-koordinator", date(2026, 12, 1), real=True)
+    assert "example" not in _record(data_copy, "ssp-konsulent")
+    assert ("delete", ["    example: true"], []) in changed(real.before, real.after)

@@ -88,6 +88,7 @@ def test_the_turnover_wizard_keeps_the_id_and_shows_what_to_reprint(browser, sit
     page.get_by_label("Den nyes telefonnummer").fill("41 74 90 90")
     page.get_by_label("Den nyes e-mail").fill("ali.nyborg@hjoerring.dk")
     page.get_by_label("Dit navn").fill("Mette Prøvesen")
+    page.get_by_label("Den nye er en rigtig person").check()
     page.get_by_role("button", name="Gem").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Gemt: Eksempel: Anna Holm → Ali Nyborg"
     reprint = page.get_by_role("heading", name="Skal genoptrykkes").locator("xpath=following-sibling::ul[1]")
@@ -98,6 +99,7 @@ def test_the_turnover_wizard_keeps_the_id_and_shows_what_to_reprint(browser, sit
     no_axe_violations(page)
     record = store.read(data).record("ssp-konsulent")
     assert record["id"] == "ssp-konsulent" and record["verified"] == {"on": "2026-12-01", "by": "Mette Prøvesen"}
+    assert "example" not in record
 
 
 def test_bekraeft_from_the_due_list_confirms_the_contact_today(browser, site):

@@ -199,7 +199,8 @@ class App:
         if record is None:
             return self.not_found()
         at = snapshot.index(contact_id)
-        values = values or {"name": "", "phone": "", "email": "", "by": record.get("verified", {}).get("by", "")}
+        values = values or {"name": "", "phone": "", "email": "", "by": record.get("verified", {}).get("by", ""),
+                            "real": False}
         spots = {"name": "name", "phones.0.number": "phone", "phones": "phone", "email": "email",
                  "verified.by": "by", "verified.on": "by"}
         placed, rest = {}, []
@@ -215,6 +216,7 @@ class App:
 
     def turnover(self, contact_id: str, posted) -> Page:
         values = {key: " ".join(_first(posted, key).split()) for key in ("name", "phone", "email", "by")}
+        values["real"] = _first(posted, "real") == "ja"
         missing = {key: text for key, text in (("name", "Skriv den nye medarbejders navn."),
                                                ("by", "Skriv dit eget navn: det står i verified.by."))
                    if not values[key]}
@@ -225,7 +227,7 @@ class App:
             return self.not_found()
         try:
             saved = store.turnover(self.data_dir, _first(posted, "sha256"), contact_id, values["name"],
-                                   values["phone"], values["email"], values["by"], today())
+                                   values["phone"], values["email"], values["by"], today(), values["real"])
         except store.Stale:
             return self.turnover_form(contact_id, values, message=STALE, status=409)
         except store.Refused as refused:

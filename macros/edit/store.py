@@ -177,9 +177,9 @@ def bekraeft(data_dir: Path, seen: str, contact_id: str, today: date) -> Saved:
 
 
 def turnover(data_dir: Path, seen: str, contact_id: str, name: str, phone: str, email: str, by: str,
-             today: date) -> Saved:
+             today: date, real: bool = False) -> Saved:
     """A new person in the same function: the name, the first phone number and the e-mail replaced, the id
-    kept, verified set to `today` by `by`."""
+    kept, verified set to `today` by `by`; `real` drops `example: true` (the successor is a real person)."""
     record = read(data_dir).record(contact_id)
     if record is None:
         raise Refused([], f"kontakten \"{contact_id}\" står ikke i kontaktfilen.")
@@ -197,6 +197,8 @@ def turnover(data_dir: Path, seen: str, contact_id: str, name: str, phone: str, 
     else:
         new.pop("email", None)
     new["verified"] = {**dict(record.get("verified") or {}), "on": today.isoformat(), "by": by}
+    if real:
+        new.pop("example", None)
     return save(data_dir, seen, contact_id, _in_order(new, record))
 
 
