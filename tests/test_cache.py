@@ -3,6 +3,7 @@ clean one; a changed input always renders again; a tampered entry is never used;
 through; a cache folder that cannot be written costs a note, never the build."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ from macros.cards import pdf as card_pdf
 from macros.cards.pdf import A6, CardRenderer
 from macros.cli import main
 from macros.common import cache
+from macros.handbook import search_index
 
 PAGE = "<!doctype html><html lang=\"da\"><head><title>Prøve</title><style>body {{ font-family: {font}; }}</style>" \
        "</head><body><p>{text}</p></body></html>"
@@ -92,7 +94,8 @@ def test_after_one_phone_number_changed_only_what_shows_it_is_rendered(earlier_b
     assert found.count("card-preview") == len(cards)
     assert len(cards) + 1 <= found.count("card-pdf") <= len(cards) + 1 + 2
     assert found.count("pdf-text") == len(cards) + 2
-    assert set(found) == {"beredskab-pdf", "card-pdf", "card-preview", "pdf-text"}
+    assert found.count("search-index") == 1  # the handbook's contacts page shows the number too
+    assert set(found) == {"beredskab-pdf", "card-pdf", "card-preview", "pdf-text", "search-index"}
 
 
 def test_infohus_no_cache_stores_nothing(own_cache, tmp_path, monkeypatch, renders):
@@ -309,3 +312,63 @@ def test_a_full_cache_folder_costs_a_note_and_leaves_no_half_entry(own_cache, tm
     err = capsys.readouterr().err
     assert "ikke mere plads" in err and "Traceback" not in err
     assert left == []
+
+
+# -- the handbook's search index --------------------------------------------------------------------------------
+
+SITE_PAGE = ('<!doctype html><html lang="da"><head><meta charset="utf-8">' + search_index.INDEXED +
+             '<title>{title}</title></head><body>' + search_index.ARTICLE + '<h1 id="top">{title}</h1><p>{text}</p>'
+             '</article></body></html>')
+
+
+def small_site(folder: Path, text: str) -> Path:
+    for name, title in (("index.html", "Forside"), ("kontakter/index.html", "Kontakter")):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(SITE_PAGE.format(title=title, text=text), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def indexings(monkeypatch) -> list[Path]:
+    """Every real run of Pagefind in this process, by the folder it indexed."""
+    made: list[Path] = []
+    real = search_index._pagefind
+
+    async def counted(site_dir: Path):
+        made.append(site_dir)
+        return await real(site_dir)
+    monkeypatch.setattr(search_index, "_pagefind", counted)
+    return made
+
+
+def test_the_same_pages_are_indexed_once_and_changed_pages_again(own_cache, tmp_path, indexings):
+    first = small_site(tmp_path / "a", "Ring til SSP-konsulenten på 72 33 33 33.")
+    second = small_site(tmp_path / "b", "Ring til SSP-konsulenten på 72 33 33 33.")
+    search_index.write_index(first, [])
+    search_index.write_index(second, [])
+    assert len(indexings) == 1
+    assert files(second) == files(first) and any(name.startswith("pagefind/index/") for name in files(first))
+    changed = small_site(tmp_path / "c", "Ring til SSP-konsulenten på 72 33 40 99.")
+    search_index.write_index(changed, [])
+    assert len(indexings) == 2 and files(changed) != files(first)
+
+
+@pytest.mark.parametrize("listed", [[["../../udenfor.js", 4]], [["pagefind.js", 4], ["pagefind.js", 0]],
+                                    [["pagefind.js", 3]], [["pagefind.js", -1], ["pagefind-entry.json", 5]],
+                                    "ikke en liste"])
+def test_a_forged_index_entry_is_made_anew_and_writes_nothing_it_names(own_cache, tmp_path, indexings, listed):
+    search_index.write_index(small_site(tmp_path / "a", "Æreskonflikter."), [])
+    reference = files(tmp_path / "a")
+    [record] = [p for p in own_cache.rglob("*" + cache.RECORD)
+                if json.loads(p.read_text(encoding="utf-8"))["kind"] == "search-index"]
+    artefact = record.with_name(record.name.removesuffix(cache.RECORD))
+    forged = b"evil"  # what an attacker who can write the cache folder puts there, with a record that fits it
+    artefact.chmod(0o644)
+    artefact.write_bytes(forged)
+    record.write_text(json.dumps({"sha256": hashlib.sha256(forged).hexdigest(), "size": len(forged),
+                                  "meta": {"files": listed}, "kind": "search-index"}), encoding="utf-8")
+    again = small_site(tmp_path / "b", "Æreskonflikter.")
+    search_index.write_index(again, [])
+    assert len(indexings) == 2, "the forged entry was not used"
+    assert files(again) == reference
+    assert not (tmp_path / "udenfor.js").exists() and not list(tmp_path.rglob("udenfor.js"))

@@ -15,6 +15,7 @@ words are indexed though the screen and screen readers never show them.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 from dataclasses import dataclass, field
 from html import escape
@@ -22,6 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from . import compounds
+from ..common import cache
 from ..common.faults import SystemFault
 
 FOLDER = "pagefind"
@@ -31,7 +33,8 @@ INDEXED = '<meta name="infohus-search" content="index">'
 ARTICLE = '<article class="md-content__inner md-typeset">'
 # What the search script loads: the API, its worker and Danish wasm, the index, and the highlighter.
 WANTED = re.compile(r"^(pagefind\.js|pagefind-worker\.js|pagefind-highlight\.js|pagefind-entry\.json"
-                    r"|wasm\.da\.pagefind|pagefind\.da_[0-9a-f]+\.pf_meta|(index|fragment)/[^/]+)$")
+                    r"|wasm\.da\.pagefind|pagefind\.da_[0-9a-f]+\.pf_meta"
+                    r"|index/da_[0-9a-f]+\.pf_index|fragment/da_[0-9a-f]+\.pf_fragment)$")
 COMPOUND_WEIGHT = "1"  # as the words around them
 TERM_WEIGHT = "2"      # a search term leads to its term: a little above ordinary text
 _HEADING = re.compile(r"h[1-6]")
@@ -146,23 +149,63 @@ def write_index(site_dir: Path, search_terms) -> dict[str, int]:
     enriched = enrich({path: body for path, html in pages.items() if (body := marked(html))}, search_terms)
     for path, html in enriched.items():
         (site_dir / path).write_text(html, encoding="utf-8")
-    try:
-        files = asyncio.run(_pagefind(site_dir))
-    except (OSError, AssertionError, RuntimeError) as exc:
-        raise SystemFault(f"Håndbogens søgeindeks kunne ikke laves med Pagefind ({type(exc).__name__}: {exc}). "
-                          "Installér infohus igen (pip install infohus), så Pagefind kommer med.") from None
+        pages[path] = html
     out = site_dir / FOLDER
     out.mkdir()  # a new folder in the site MkDocs just wrote: nothing of anyone else's is in it
     written = 0
-    for file in files:
-        name = file["path"]
-        if not WANTED.match(name):
-            continue
+    for name, content in _index_files(site_dir, pages):
         target = out / name
         target.parent.mkdir(exist_ok=True)
-        target.write_bytes(file["content"])
-        written += len(file["content"])
+        target.write_bytes(content)
+        written += len(content)
     return {"pages": len(enriched), "bytes": written}
+
+
+def _index_files(site_dir: Path, pages: dict[str, str]) -> list[tuple[str, bytes]]:
+    """The index files the search uses (name under pagefind/, bytes) for the site's `pages` as they now stand:
+    from the cache of rendered artefacts when the same pages were indexed by the same Pagefind and this code
+    before, else made by Pagefind. A cached entry's bytes are checked by the cache; its list of files is
+    checked here (every name one the search uses, the sizes adding up), or the index is made anew."""
+    from pagefind.service import get_executable
+
+    binary = get_executable()
+    parts = {"pages": sorted((path, hashlib.sha256(html.encode("utf-8")).hexdigest()) for path, html in pages.items()),
+             "language": LANGUAGE, "packages": cache.packages("pagefind", "pagefind-bin"),
+             "renderer": cache.program(str(binary), "--version") if binary else "missing",
+             "code": cache.source(__name__)}
+
+    def index() -> tuple[bytes, dict]:
+        try:
+            files = asyncio.run(_pagefind(site_dir))
+        except (OSError, AssertionError, RuntimeError) as exc:
+            raise SystemFault(f"Håndbogens søgeindeks kunne ikke laves med Pagefind ({type(exc).__name__}: {exc}). "
+                              "Installér infohus igen (pip install infohus), så Pagefind kommer med.") from None
+        kept = sorted((file["path"], bytes(file["content"])) for file in files if WANTED.match(file["path"]))
+        return b"".join(content for _, content in kept), {"files": [[name, len(content)] for name, content in kept]}
+
+    data, meta = cache.cached("search-index", parts, index)
+    files = _split(data, meta)
+    if files is None:  # a record the cache kept intact but this code would never have written
+        data, meta = index()
+        files = _split(data, meta)
+    return files
+
+
+def _split(data: bytes, meta: dict) -> list[tuple[str, bytes]] | None:
+    """`data` cut into the files `meta` lists; None unless every name is one the search uses, once, and the
+    sizes add up to the bytes."""
+    listed = meta.get("files") if isinstance(meta, dict) else None
+    if not isinstance(listed, list):
+        return None
+    files, at, names = [], 0, set()
+    for entry in listed:
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+                and type(entry[1]) is int and entry[1] >= 0 and WANTED.match(entry[0]) and entry[0] not in names):
+            return None
+        names.add(entry[0])
+        files.append((entry[0], data[at:at + entry[1]]))
+        at += entry[1]
+    return files if at == len(data) else None
 
 
 async def _pagefind(site_dir: Path) -> list[dict]:
