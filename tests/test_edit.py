@@ -352,3 +352,12 @@ def test_turnover_to_a_real_person_drops_the_example_mark_and_only_when_asked(da
                           "eksempel.ssp@hjoerring.dk", "SSP-koordinator", date(2026, 12, 1), real=True)
     assert "example" not in _record(data_copy, "ssp-konsulent")
     assert ("delete", ["    example: true"], []) in changed(real.before, real.after)
+
+
+def test_the_start_page_names_the_other_files_the_form_cannot_edit_yet(data_copy):
+    (data_copy / "cards.yml").rename(data_copy / "kort.yml")  # an unknown name is never shown as found
+    with running(data_copy) as (base, _):
+        page = urllib.request.urlopen(base + "/").read().decode("utf-8")
+    others = page[page.index('id="andre-filer"'):]
+    assert "<code>municipality.yml</code>: kommunen" in others and "<code>plan.yml</code>" in others
+    assert "cards.yml" not in others and "kort.yml" not in others and "contacts.yml" not in others

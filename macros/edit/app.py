@@ -138,6 +138,7 @@ class App:
         name = ds.municipality.name if ds is not None else self.data_dir.name
         return self._page("start.html", title=f"Ret {name}s data" if ds else "Ret data", municipality=name,
                           due=due, soon_days=SOON_DAYS, contacts=own, national=national, digest=snapshot.digest,
+                          others=other_files(self.data_dir),
                           file=snapshot.name, message=message, problems=errors(problems) if ds is None else [],
                           editable=snapshot.file.editable, why_not=snapshot.file.why_not)
 
@@ -245,6 +246,32 @@ class App:
         return self._page("turnover.html", 422, title=f"Medarbejder stopper: {record.get('name', contact_id)}",
                           contact_id=contact_id, record=record, values=values, errors=missing, rest=[],
                           message="Intet er gemt: udfyld de markerede felter.", digest=digest, file=snapshot.name)
+
+
+# The municipality's other files, which the form cannot edit yet, with what each holds (in the order a
+# coordinator meets them). Only these names are shown: a file name in the folder is never printed as found.
+OTHER_FILES = (("municipality", "kommunen, vedtagelsen, revisionen og vejen uden for åbningstid"),
+               ("plan", "beredskabets tekster og afsnit"),
+               ("escalation", "vejene fra bekymring til handling og hvem der gør hvad"),
+               ("cards", "handlekortene"),
+               ("organisations", "kommunens organisationer"),
+               ("warning_signs", "bekymringstegnene"),
+               ("definitions", "begreber og forkortelser"),
+               ("communication", "kommunikation i akutte situationer"),
+               ("forms", "skemaerne"),
+               ("sources", "kilderne"),
+               ("search_terms", "ekstra søgeord til håndbogen"))
+
+
+def other_files(data_dir: Path) -> list[tuple[str, str]]:
+    """The files of OTHER_FILES that stand in `data_dir` (as plain files, not links): (name, what it holds)."""
+    found = []
+    for kind, what in OTHER_FILES:
+        for name in (f"{kind}.yml", f"{kind}.yaml"):
+            path = Path(data_dir) / name
+            if path.is_file() and not path.is_symlink():
+                found.append((name, what))
+    return found
 
 
 def _refusal(refused: store.Refused) -> str:
