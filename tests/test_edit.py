@@ -361,3 +361,19 @@ def test_the_start_page_names_the_other_files_the_form_cannot_edit_yet(data_copy
     others = page[page.index('id="andre-filer"'):]
     assert "<code>municipality.yml</code>: kommunen" in others and "<code>plan.yml</code>" in others
     assert "cards.yml" not in others and "kort.yml" not in others and "contacts.yml" not in others
+
+
+def test_a_folded_text_stays_folded_at_the_files_own_width(data_copy):
+    contacts = data_copy / "contacts.yml"
+    old = "    internal_note: Indkalder til teamets månedlige møde og fører den anonyme registrering i SBSYS.\n"
+    folded = "    internal_note: >-\n      Indkalder til teamets månedlige møde og fører\n      den anonyme registrering i SBSYS.\n"
+    contacts.write_text(contacts.read_text(encoding="utf-8").replace(old, folded, 1), encoding="utf-8")
+    note = ("Indkalder til teamets månedlige møde, fører den anonyme registrering i SBSYS og sender referatet til "
+            "alle medlemmer af Infohus samme dag.")
+    saved = _save(data_copy, "ssp-konsulent", internal_note=note)
+    [(tag, before, after)] = changed(saved.before, saved.after)
+    assert before == folded.splitlines()[1:] and after[0].startswith("      ") and len(after) > 2
+    width = max(len(line) for line in before) - 6  # the file's own lines: 45 characters after the indent
+    assert all(len(line) - 6 <= width and line.startswith("      ") and line[6] != " " for line in after)
+    assert " ".join(line.strip() for line in after) == note
+    assert _record(data_copy, "ssp-konsulent")["internal_note"] == note

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, ScalarString
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Plain text YAML would read as something else (a number, true/false, null, a date, a time): written quoted.
@@ -72,9 +72,42 @@ def _changed(old: Any, new: Any, root: Any, path: tuple) -> Any:
             except ValueError:
                 return DoubleQuotedScalarString(new)
         if isinstance(old, ScalarString):
-            return type(old)(new)
+            return _styled(old, new)
         return DoubleQuotedScalarString(new) if _NOT_PLAIN.match(new) else new
     return _fresh(new, root, path)
+
+
+FOLD_WIDTH = 100  # a folded text's line length where the file gives none to copy
+
+
+def _styled(like: ScalarString, text: str) -> ScalarString:
+    """`text` in the style of `like`; a folded text (`>-`) is folded again at the width of `like`'s lines."""
+    made = type(like)(text)
+    if isinstance(like, FoldedScalarString):
+        made.fold_pos = folds(text, _width(like))
+    return made
+
+
+def _width(folded: FoldedScalarString) -> int:
+    """The length of the longest line of a folded text as it was read (FOLD_WIDTH if it stood on one line)."""
+    cuts = [0] + [p + 1 for p in getattr(folded, "fold_pos", []) or []] + [len(folded) + 1]
+    longest = max(b - a - 1 for a, b in zip(cuts, cuts[1:]))
+    return longest if len(cuts) > 2 else FOLD_WIDTH
+
+
+def folds(text: str, width: int) -> list[int]:
+    """Where to fold `text` so no line is longer than `width` (a word longer than that stands alone): the
+    positions of single spaces between words, as ruamel.yaml's `fold_pos` takes them."""
+    positions, start = [], 0
+    for match in re.finditer(r"(?<=\S) (?=\S)", text):
+        nxt = re.search(r" |\n|$", text[match.end():])
+        end_of_next = match.end() + (nxt.start() if nxt else 0)
+        if end_of_next - start > width and match.start() > start:
+            positions.append(match.start())
+            start = match.end()
+        elif "\n" in text[start:match.start()]:
+            start = text.rindex("\n", start, match.start()) + 1
+    return positions
 
 
 def _seq(node: CommentedSeq, new: list, root: Any, path: tuple) -> None:
@@ -114,7 +147,7 @@ def _fresh(value: Any, root: Any, path: tuple) -> Any:
             except ValueError:
                 pass
         if isinstance(like, ScalarString):
-            return type(like)(value)
+            return _styled(like, value)
         return DoubleQuotedScalarString(value) if _NOT_PLAIN.match(value) else value
     return value
 
