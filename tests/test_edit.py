@@ -377,3 +377,15 @@ def test_a_folded_text_stays_folded_at_the_files_own_width(data_copy):
     assert all(len(line) - 6 <= width and line.startswith("      ") and line[6] != " " for line in after)
     assert " ".join(line.strip() for line in after) == note
     assert _record(data_copy, "ssp-konsulent")["internal_note"] == note
+
+
+def test_the_turnover_form_says_which_other_numbers_stay(data_copy):
+    snapshot = store.read(data_copy)
+    record = snapshot.record("ssp-konsulent")
+    record["phones"] = record["phones"] + [{"number": "41 74 90 99", "label": "Mobil"}]
+    store.save(data_copy, snapshot.digest, "ssp-konsulent", record)
+    with running(data_copy) as (base, _):
+        page = urllib.request.urlopen(base + "/kontakt/ssp-konsulent/stopper").read().decode("utf-8")
+        single = urllib.request.urlopen(base + "/kontakt/infohus-au/stopper").read().decode("utf-8")
+    assert "Kun det første skiftes ud; disse bliver stående:\n41 74 90 99 (Mobil)." in page
+    assert "flere telefonnumre" not in single
