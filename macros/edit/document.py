@@ -191,7 +191,12 @@ def _slot(container: Any) -> int:
 
 
 def _take_tail(node: Any) -> Any:
-    held = _tail_holder(node)
+    """The comment (or blank line) that follows the record `node`, taken out of it."""
+    return _taken(_tail_holder(node))
+
+
+def _taken(held: tuple[Any, Any] | None) -> Any:
+    """The tail comment in `held` (a container and the key of its slot), taken out of it; None if none."""
     if held is None:
         return None
     container, key = held
@@ -229,10 +234,4 @@ def _delete(node: CommentedMap | CommentedSeq, key: Any) -> None:
 
 def _take_tail_of(node: CommentedMap | CommentedSeq, key: Any) -> Any:
     """The comment that follows `node[key]`, taken out of it (or out of `node`'s slot for `key`)."""
-    held = _tail_holder(node[key]) or (node, key)
-    container, slot_key = held
-    entry = container.ca.items.get(slot_key)
-    if not entry or entry[_slot(container)] is None:
-        return None
-    token, entry[_slot(container)] = entry[_slot(container)], None
-    return token
+    return _taken(_tail_holder(node[key]) or (node, key))
