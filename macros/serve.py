@@ -9,7 +9,6 @@ written elsewhere.
 from __future__ import annotations
 
 import io
-import ipaddress
 import logging
 import os
 import re
@@ -21,7 +20,16 @@ from .beredskab.page import build_internal_edition, build_public_edition
 from .cards.pdf import build_cards
 from .citizen.page import build_public
 from .common import cache, faults
-from .common.paths import CARDS_FOLDER, IN_CHECKOUT, INTERNAL_PLAN_PDF, MKDOCS_YML, OVERRIDES, PACKAGE, PLAN_FOLDER
+from .common.address import parse
+from .common.paths import (
+    CARDS_FOLDER,
+    IN_CHECKOUT,
+    INTERNAL_PLAN_PDF,
+    MKDOCS_YML,
+    OVERRIDES,
+    PACKAGE,
+    PLAN_FOLDER,
+)
 from .handbook.search_index import write_index
 from .model.dataset import DataSet, national_dir_for
 from .model.problems import DataError, report
@@ -37,22 +45,7 @@ def address(addr: str) -> tuple[str, int]:
     """`--addr` as (host, port): HOST an IP address ([IPv6] in brackets) or localhost, PORT from 1 to 65535.
 
     ValueError with the Danish sentence that says how to write it."""
-    host, colon, port = addr.rpartition(":")
-    if not colon or not host:
-        raise ValueError(f"--addr \"{addr}\" er ikke en adresse. {ADDRESS_FORM}")
-    bracketed = host.startswith("[") and host.endswith("]")
-    bare = host[1:-1] if bracketed else host
-    if bare != "localhost":
-        try:
-            ip = ipaddress.ip_address(bare)
-        except ValueError:
-            raise ValueError(f"\"{host}\" i --addr er ikke en IP-adresse. {ADDRESS_FORM}") from None
-        if (ip.version == 6) != bracketed:
-            raise ValueError(f"--addr \"{addr}\": en IPv6-adresse skrives i [ ] og en IPv4-adresse uden, fx "
-                             "[::1]:8000 eller 127.0.0.1:8000.")
-    if not re.fullmatch(r"[0-9]{1,5}", port) or not 1 <= int(port) <= 65535:
-        raise ValueError(f"porten \"{port}\" i --addr findes ikke. Vælg et tal fra 1 til 65535, fx 127.0.0.1:8000.")
-    return bare, int(port)
+    return parse(addr, ADDRESS_FORM, "127.0.0.1:8000")
 
 
 def _free(host: str, port: int) -> None:

@@ -330,7 +330,9 @@ def test_an_address_in_use_is_a_danish_sentence_and_exit_2(data_copy, capsys):
 
 
 @pytest.mark.parametrize("addr, words", [("0.0.0.0:8001", "kan kun vises på denne computer"),
-                                         ("127.0.0.1", "er ikke en adresse med port")])
+                                         ("127.0.0.1", "er ikke en adresse. Skriv den som VÆRT:PORT, fx 127.0.0.1:8001"),
+                                         ("localhost:8001", "kan kun vises på denne computer, ikke på localhost"),
+                                         ("[::1]:0", "porten \"0\" i --addr findes ikke")])
 def test_an_address_other_computers_could_reach_or_without_a_port_is_refused(data_copy, capsys, addr, words):
     assert main(["edit", "--data", str(data_copy), "--addr", addr]) == 2
     assert words in capsys.readouterr().err

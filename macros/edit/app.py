@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from .. import changes
 from ..common import faults
+from ..common.address import parse
 from ..common.dates import date_text
 from ..common.paths import OVERRIDES
 from ..common.render import render
@@ -43,22 +44,17 @@ STALE = ("Kontaktfilen er ændret, siden du åbnede siden (måske i en editor el
          "gemt. Siden viser nu filen, som den er: skriv din rettelse igen, og tryk Gem.")
 
 
+EDIT_FORM = "Skriv den som VÆRT:PORT, fx 127.0.0.1:8001 (kun denne computer)."
+
+
 def address(addr: str) -> tuple[str, int]:
     """"127.0.0.1:8001" -> ("127.0.0.1", 8001); ValueError with a Danish sentence for anything else, and for an
     address other computers could reach (the form writes files: it is for this computer only)."""
-    host, sep, port = addr.rpartition(":")
-    bare = host.strip("[]")
-    try:
-        number = int(port)
-        loopback = ipaddress.ip_address(bare).is_loopback
-    except ValueError:
-        number, loopback = -1, None
-    if not sep or not 0 < number < 65536 or loopback is None:
-        raise ValueError(f"\"{addr}\" er ikke en adresse med port. Skriv fx --addr 127.0.0.1:8001.")
-    if not loopback:
-        raise ValueError(f"infohus edit kan kun vises på denne computer, ikke på {bare}, da formularen retter "
+    host, port = parse(addr, EDIT_FORM, "127.0.0.1:8001")
+    if host == "localhost" or not ipaddress.ip_address(host).is_loopback:
+        raise ValueError(f"infohus edit kan kun vises på denne computer, ikke på {host}, da formularen retter "
                          "filer. Brug 127.0.0.1, fx --addr 127.0.0.1:8001.")
-    return bare, number
+    return host, port
 
 
 @dataclass
