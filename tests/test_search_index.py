@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from macros.handbook.search_index import INDEXED, enrich, marked
+from macros.handbook.search_index import INDEXED, SENTINEL, enrich, marked
 from macros.model.search_terms import SearchTerm
 
 PAGE = """<html lang="da"><body><nav><h2 id="nav">Politiet i menuen</h2></nav>
@@ -20,7 +20,9 @@ def hidden(html: str) -> dict[str, str]:
     out = {}
     for span in soup.select(".ih-terms"):
         heading = span.find_previous(["h1", "h2", "h3"])
-        out[heading["id"]] = span.get_text(" ")
+        words = span.get_text(" ").split()
+        assert words[0] == words[-1] == SENTINEL and SENTINEL not in words[1:-1], "between two sentinels"
+        out[heading["id"]] = " ".join(words[1:-1])
     return out
 
 
@@ -37,7 +39,7 @@ def test_the_hidden_words_stay_apart_from_each_other_and_from_the_text_before_th
     page = PAGE.replace("Ring til politiet på 114.", "Ring til politiet om æreskonflikter")
     html = enrich({"o.html": page}, TERMS)["o.html"]
     span = BeautifulSoup(html, "html.parser").find(id="politiet").find_next(class_="ih-terms")
-    assert span.get_text().split() == ["ære", "konflikter", "betjent", "strømer"]
+    assert span.get_text().split() == [SENTINEL, "ære", "konflikter", "betjent", "strømer", SENTINEL]
     assert span.get_text().startswith(" ") and span.get_text().endswith(" ")
 
 
@@ -71,3 +73,11 @@ def test_only_a_page_that_asks_for_it_gets_its_article_indexed():
 def test_the_permalink_sign_stays_out_of_titles():
     page = PAGE.replace('<h1 id="top">Ordliste</h1>', '<h1 id="top">Ordliste<a class="headerlink" href="#top">¶</a></h1>')
     assert '<a class="headerlink" data-pagefind-ignore href="#top">' in enrich({"o.html": page}, TERMS)["o.html"]
+
+
+def test_the_datas_keywords_stand_between_sentinels_too():
+    page = PAGE.replace('<p>Ring til politiet på 114.</p>',
+                        '<p>Ring til politiet på 114.</p><p class="ih-terms" data-pagefind-weight="5">betjent, panser</p>')
+    html = enrich({"o.html": page}, TERMS)["o.html"]
+    keywords = BeautifulSoup(html, "html.parser").find("p", class_="ih-terms")
+    assert keywords.get_text().split() == [SENTINEL, "betjent,", "panser", SENTINEL]

@@ -35,9 +35,14 @@ ARTICLE = '<article class="md-content__inner md-typeset">'
 WANTED = re.compile(r"^(pagefind\.js|pagefind-worker\.js|pagefind-highlight\.js|pagefind-entry\.json"
                     r"|wasm\.da\.pagefind|pagefind\.da_[0-9a-f]+\.pf_meta"
                     r"|index/da_[0-9a-f]+\.pf_index|fragment/da_[0-9a-f]+\.pf_fragment)$")
+# The hidden words stand between two of these in the text Pagefind keeps of a page: not a word to the index (a
+# search for it finds nothing), but a word of its own where the search script counts words, so the script can
+# leave the hidden words out of the excerpts it shows (overrides/assets/javascripts/search.js).
+SENTINEL = "\u2042"   # ⁂, asterism
 COMPOUND_WEIGHT = "1"  # as the words around them
 TERM_WEIGHT = "2"      # a search term leads to its term: a little above ordinary text
 _HEADING = re.compile(r"h[1-6]")
+_KEYWORDS = re.compile(r'(<p class="ih-terms"[^>]*>)([^<]*)(</p>)')  # partials/keywords.html: the data's words
 
 
 @dataclass
@@ -133,9 +138,10 @@ def enrich(pages: dict[str, str], search_terms) -> dict[str, str]:
             if synonyms:
                 hidden.append(f'<span data-pagefind-weight="{TERM_WEIGHT}">{escape(" ".join(synonyms))}</span>')
             if hidden and section.end >= 0:
-                inserts.append((section.end, f'<span class="ih-terms"> {" ".join(hidden)} </span>'))
+                inserts.append((section.end, f'<span class="ih-terms"> {SENTINEL} {" ".join(hidden)} {SENTINEL} </span>'))
         for at, piece in sorted(inserts, reverse=True):
             html = html[:at] + piece + html[at:]
+        html = _KEYWORDS.sub(lambda m: f"{m[1]} {SENTINEL} {m[2]} {SENTINEL} {m[3]}", html)
         out[path] = html.replace('class="headerlink"', 'class="headerlink" data-pagefind-ignore')  # no "¶" in titles
     return out
 

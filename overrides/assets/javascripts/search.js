@@ -47,41 +47,125 @@
     return engine;
   }
 
-  // Pagefind's excerpt is HTML with <mark>; it becomes text and marks only, never markup from the page.
-  function excerpt(html) {
+  // The excerpt is made here from the text Pagefind keeps of the page, not taken from Pagefind: the hidden
+  // words each section is also found by (compound parts, the data's search words) stand between two SENTINEL
+  // words in that text, and Pagefind's own excerpt would show them. Pagefind counts a result's locations in
+  // the text split at white space; so does this. Only text and <mark> elements are made, never the page's HTML.
+  var SENTINEL = "\u2042";
+  var WORDS = 30;   // words in an excerpt
+  var BEFORE = 8;   // of them before the first word found
+
+  function shownWords(data) {
+    var words = data.content.split(/[\r\n\s]+/g);
+    var hidden = false;
+    var shown = words.map(function (word) {
+      if (word === SENTINEL) {
+        hidden = !hidden;
+        return false;
+      }
+      return !hidden;
+    });
+    return { words: words, shown: shown };
+  }
+
+  // The part of the page a result stands for: from its heading (after the heading's own words) to the next.
+  function range(data, sub, length) {
+    var anchor = sub && sub.anchor;
+    var at = anchor ? anchor.location : -1;
+    var start = anchor ? at + (anchor.text || "").split(/\s+/).filter(Boolean).length : 0;
+    var next = (data.anchors || []).map(function (a) { return a.location; })
+      .filter(function (location) { return location > at; });
+    return [start, next.length ? Math.min.apply(null, next) : length];
+  }
+
+  function excerpt(data, sub, text) {
+    var span = range(data, sub, text.words.length);
+    var found = {};
+    ((sub && sub.locations) || data.locations || []).forEach(function (at) {
+      if (text.shown[at]) {
+        found[at] = true;
+      }
+    });
+    var places = [];
+    var pick = function (from, to) {
+      for (var at = from; at < to; at++) {
+        if (text.shown[at]) {
+          places.push(at);
+        }
+      }
+    };
+    pick(span[0], span[1]);
+    if (!places.length) {  // a heading with nothing under it before the next: the page from the top
+      pick(0, text.words.length);
+    }
+    var first = places.findIndex(function (at) { return found[at]; });
+    var from = first > BEFORE ? first - BEFORE : 0;
     var out = document.createElement("p");
     out.className = "ih-search__excerpt";
-    var parsed = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html").body;
-    parsed.childNodes.forEach(function (node) {
-      if (node.nodeName === "MARK") {
+    if (from > 0) {
+      out.append(document.createTextNode("… "));
+    }
+    places.slice(from, from + WORDS).forEach(function (at, i) {
+      if (i > 0) {
+        out.append(document.createTextNode(" "));
+      }
+      if (found[at]) {
         var mark = document.createElement("mark");
-        mark.textContent = node.textContent;
+        mark.textContent = text.words[at];
         out.append(mark);
       } else {
-        out.append(document.createTextNode(node.textContent));
+        out.append(document.createTextNode(text.words[at]));
+      }
+    });
+    if (from + WORDS < places.length) {
+      out.append(document.createTextNode(" …"));
+    }
+    return out;
+  }
+
+  // A heading's words as text, those found (their places counted from `at`) in <mark>.
+  function marked(title, at, locations) {
+    var hit = {};
+    locations.forEach(function (location) { hit[location - at] = true; });
+    var out = [];
+    title.split(/\s+/).filter(Boolean).forEach(function (word, i) {
+      if (i > 0) {
+        out.push(document.createTextNode(" "));
+      }
+      if (hit[i]) {
+        var mark = document.createElement("mark");
+        mark.textContent = word;
+        out.push(mark);
+      } else {
+        out.push(document.createTextNode(word));
       }
     });
     return out;
   }
 
+  // The result's best part: the first part whose own text has a word found, else its first heading.
   function item(data) {
-    var best = (data.sub_results || []).find(function (sub) { return sub.url !== data.url; }) || data;
+    var text = shownWords(data);
+    var subs = data.sub_results || [];
+    var best = subs.find(function (sub) {
+      return (sub.locations || []).some(function (at) { return text.shown[at]; });
+    }) || subs.find(function (sub) { return sub.anchor; }) || null;
     var li = document.createElement("li");
     li.className = "ih-search__result";
     var link = document.createElement("a");
     link.className = "ih-search__link";
-    link.href = best.url;
+    link.href = best ? best.url : data.url;
     var page = document.createElement("span");
     page.className = "ih-search__page";
     page.textContent = data.meta.title || data.url;
     link.append(page);
-    if (best !== data && best.title && best.title !== data.meta.title) {
+    if (best && best.anchor && best.title && best.title !== data.meta.title) {
       var heading = document.createElement("span");
       heading.className = "ih-search__heading";
-      heading.textContent = best.title;
+      heading.append.apply(heading, marked(best.title, best.anchor.location, best.locations || []));
       link.append(heading);
     }
-    li.append(link, excerpt(best.excerpt || data.excerpt || ""));
+    li.append(link, excerpt(data, best, text));
     return li;
   }
 
