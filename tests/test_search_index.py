@@ -1,8 +1,13 @@
 """The hidden words the search index gets (macros/handbook/search_index.py), on small pages of its own."""
 from __future__ import annotations
 
+import sys
+
+import pytest
 from bs4 import BeautifulSoup
 
+from macros.common.faults import SystemFault
+from macros.handbook import search_index
 from macros.handbook.search_index import INDEXED, SENTINEL, enrich, marked
 from macros.model.search_terms import SearchTerm
 
@@ -81,3 +86,11 @@ def test_the_datas_keywords_stand_between_sentinels_too():
     html = enrich({"o.html": page}, TERMS)["o.html"]
     keywords = BeautifulSoup(html, "html.parser").find("p", class_="ih-terms")
     assert keywords.get_text().split() == [SENTINEL, "betjent,", "panser", SENTINEL]
+
+
+def test_without_pagefind_the_build_stops_with_a_danish_sentence(tmp_path, monkeypatch):
+    (tmp_path / "index.html").write_text(PAGE, encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "pagefind.service", None)  # what Python does for a package that is not there
+    with pytest.raises(SystemFault) as fault:
+        search_index.write_index(tmp_path, TERMS)
+    assert str(fault.value).startswith("Håndbogens søgeindeks kan ikke laves: Pagefind er ikke installeret.")

@@ -39,6 +39,7 @@ WANTED = re.compile(r"^(pagefind\.js|pagefind-worker\.js|pagefind-highlight\.js|
 # search for it finds nothing), but a word of its own where the search script counts words, so the script can
 # leave the hidden words out of the excerpts it shows (overrides/assets/javascripts/search.js).
 SENTINEL = "\u2042"   # ⁂, asterism
+NO_PAGEFIND = "Installér infohus igen (pip install infohus), så Pagefind kommer med."
 COMPOUND_WEIGHT = "1"  # as the words around them
 TERM_WEIGHT = "2"      # a search term leads to its term: a little above ordinary text
 _HEADING = re.compile(r"h[1-6]")
@@ -172,8 +173,10 @@ def _index_files(site_dir: Path, pages: dict[str, str]) -> list[tuple[str, bytes
     from the cache of rendered artefacts when the same pages were indexed by the same Pagefind and this code
     before, else made by Pagefind. A cached entry's bytes are checked by the cache; its list of files is
     checked here (every name one the search uses, the sizes adding up), or the index is made anew."""
-    from pagefind.service import get_executable
-
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        raise SystemFault("Håndbogens søgeindeks kan ikke laves: Pagefind er ikke installeret. " + NO_PAGEFIND) from None
     binary = get_executable()
     parts = {"pages": sorted((path, hashlib.sha256(html.encode("utf-8")).hexdigest()) for path, html in pages.items()),
              "language": LANGUAGE, "packages": cache.packages("pagefind", "pagefind-bin"),
@@ -183,9 +186,9 @@ def _index_files(site_dir: Path, pages: dict[str, str]) -> list[tuple[str, bytes
     def index() -> tuple[bytes, dict]:
         try:
             files = asyncio.run(_pagefind(site_dir))
-        except (OSError, AssertionError, RuntimeError) as exc:
+        except (OSError, AssertionError, RuntimeError, ImportError) as exc:
             raise SystemFault(f"Håndbogens søgeindeks kunne ikke laves med Pagefind ({type(exc).__name__}: {exc}). "
-                              "Installér infohus igen (pip install infohus), så Pagefind kommer med.") from None
+                              + NO_PAGEFIND) from None
         kept = sorted((file["path"], bytes(file["content"])) for file in files if WANTED.match(file["path"]))
         return b"".join(content for _, content in kept), {"files": [[name, len(content)] for name, content in kept]}
 
