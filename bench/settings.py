@@ -20,6 +20,9 @@ TODAY = "2026-12-01"
 CACHE_DIR = tempfile.mkdtemp(prefix="infohus-bench-cache-")
 os.environ["INFOHUS_CACHE_DIR"] = CACHE_DIR
 atexit.register(shutil.rmtree, CACHE_DIR, True)
+# Python's bytecode and infohus' compiled templates are written as on a user's machine, where they stay from one
+# run to the next; a sandbox that sets PYTHONDONTWRITEBYTECODE would otherwise time every run's compiling.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 @contextmanager

@@ -252,8 +252,9 @@ class Unusable(Exception):
 class Store:
     """The entries of one cache folder."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, quiet: bool = False):
         self.root = root
+        self.quiet = quiet  # a folder that cannot be used is passed over without a note
 
     def get(self, name: str) -> tuple[bytes, dict] | None:
         """The artefact stored under `name` and its record, if both are there and its bytes match the record."""
@@ -275,19 +276,22 @@ class Store:
                     return None
                 return data, meta
         except (OSError, beneath.NotBeneath, Unusable) as exc:
-            _note(self.root, exc)
+            if not self.quiet:
+                _note(self.root, exc)
             return None
 
-    def put(self, name: str, data: bytes, meta: dict, kind: str = "") -> None:
-        """Store `data` under `name` with its record; a name already taken is left as it is."""
+    def put(self, name: str, data: bytes, meta: dict, kind: str = "", sync: bool = True) -> None:
+        """Store `data` under `name` with its record; a name already taken is left as it is. `sync=False` leaves
+        the writing to disk to the system: after a crash the entry may be cut short, and is then passed over."""
         record = json.dumps({"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "meta": meta,
                              "kind": kind}, sort_keys=True).encode("utf-8")
         try:
             with self._folder(name, create=True) as place:
-                if _write_new(place.fd, name, data):
-                    _write_new(place.fd, name + RECORD, record)
+                if _write_new(place.fd, name, data, sync):
+                    _write_new(place.fd, name + RECORD, record, sync)
         except (OSError, beneath.NotBeneath, Unusable) as exc:
-            _note(self.root, exc)
+            if not self.quiet:
+                _note(self.root, exc)
 
     def _folder(self, name: str, create: bool) -> _Held:
         """The folder of entry `name` (LAYOUT/<first two hex digits>), held by a descriptor."""
@@ -382,7 +386,7 @@ def _read(folder: int, name: str, limit: int) -> bytes | None:
         os.close(fd)
 
 
-def _write_new(folder: int, name: str, data: bytes) -> bool:
+def _write_new(folder: int, name: str, data: bytes, sync: bool = True) -> bool:
     """Write `name` in `folder` whole or not at all: a temporary file of this call's own, linked into place.
 
     False if `name` is already taken (by anything: it is left alone). The temporary file is removed
@@ -395,7 +399,8 @@ def _write_new(folder: int, name: str, data: bytes) -> bool:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
         try:

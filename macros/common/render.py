@@ -19,6 +19,7 @@ from jinja2 import (BaseLoader, ChoiceLoader, DictLoader, Environment, FileSyste
                     TemplateError)
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .compiled import keep
 from .paths import OVERRIDES
 from .text import and_join, full_stop, genitive
 
@@ -29,7 +30,7 @@ _SETTINGS = dict(autoescape=True, undefined=StrictUndefined, trim_blocks=True, l
 @cache
 def environment() -> Environment:
     """The shared environment over `overrides/` (partials, citizen page, card templates)."""
-    return _with_filters(Environment(loader=FileSystemLoader(str(OVERRIDES)), **_SETTINGS))
+    return keep(_with_filters(Environment(loader=FileSystemLoader(str(OVERRIDES)), **_SETTINGS)))
 
 
 def _with_filters(env: Environment) -> Environment:
@@ -61,7 +62,7 @@ def off_limits(value) -> bool:
 def _with_own(own: tuple[tuple[str, str], ...]) -> Environment:
     """The sandboxed environment in which the municipality's partials (name, text) come before `overrides/`."""
     mine = DictLoader({f"partials/{name}": text for name, text in own})
-    return _with_filters(Sandbox(loader=ChoiceLoader([mine, FileSystemLoader(str(OVERRIDES))]), **_SETTINGS))
+    return keep(_with_filters(Sandbox(loader=ChoiceLoader([mine, FileSystemLoader(str(OVERRIDES))]), **_SETTINGS)))
 
 
 def render(template: str, *, own_partials: Mapping[str, str] | None = None, **context) -> str:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import jinja2
 
+from ..common import compiled
+
 TOGGLES = ('data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off"',
            'data-md-toggle="search" type="checkbox" id="__search" autocomplete="off"')
 
@@ -54,6 +56,7 @@ def on_files(files, config):
 
 
 def on_env(env: jinja2.Environment, config, files) -> jinja2.Environment:
-    """Wrap the theme's template loader (runs once per build, before any page is rendered)."""
+    """Wrap the theme's template loader, and keep its compiled templates (common/compiled.py): runs once per
+    build, before any page is rendered."""
     env.loader = _BaseWithoutCheckboxAutocomplete(env.loader)
-    return env
+    return compiled.keep(env)
