@@ -94,22 +94,22 @@ def build_outputs(ds: DataSet, folder: Path, before: dict | None = None) -> tupl
     """Every output of `ds` into `folder`: the handbook with its cards, the beredskab, the citizen page; then
     what each printed file shows, and what changed since `before` (the marker of the build it replaces).
 
-    The parts run at once, as they need nothing from each other: the beredskab's two PDFs in two more
-    processes (the public one followed there by the citizen page, which links the PDF with its size), the
-    cards in a thread (wkhtmltopdf does that work in its own processes), the handbook and its search index
-    here. The cards and the internal PDF wait beside the intranet until MkDocs has written (and cleaned) that
-    folder. The handbook's coordinator and Ændringer pages wait for the list of changes, which is read from
-    the other parts' files: the handbook itself is printed by no one.
+    The parts run at once, as they need nothing from each other: the beredskab's two PDFs and the cards in
+    three more processes (the public PDF followed there by the citizen page, which links the PDF with its
+    size), the handbook and its search index here. The cards and the internal PDF wait beside the intranet
+    until MkDocs has written (and cleaned) that folder. The handbook's coordinator and Ændringer pages wait for
+    the list of changes, which is read from the other parts' files: the handbook itself is printed by no one.
     """
     cache.forget()  # fonts and programs are looked up again: they may have been updated since the last build
     cards, internal = folder / f".{CARDS_FOLDER}", folder / f".{INTERNAL_PLAN_PDF}"
+    # Every process is forked before the first thread starts (a fork beside a running thread is not safe).
     with in_background(_public, ds, folder / "public") as public_edition, \
             in_background(build_internal_edition, ds, internal) as internal_edition, \
-            ThreadPoolExecutor(2) as pool:
-        cards_done = pool.submit(build_cards, ds, cards)
+            in_background(build_cards, ds, cards) as cards_made, \
+            ThreadPoolExecutor(1) as pool:
 
         def the_rest() -> tuple[dict, changes.Report]:
-            cards_done.result()
+            cards_made()
             public_edition()
             internal_edition()
             shown, lines = changes.printed(ds, folder, {f"intranet/{CARDS_FOLDER}": cards,

@@ -1,5 +1,5 @@
-"""Run one part of a build in a second process while the rest goes on: the beredskab's PDFs take as long as
-the handbook and the cards together, and a machine with two cores can make both at once.
+"""Run one part of a build in a process of its own while the rest goes on: the beredskab's PDFs and the cards are
+made beside the handbook, each with its own interpreter (Python's threads share one), on as many cores as there are.
 
 The child is forked, so it shares the validated data set as it is in memory (it never reads the data
 folder again). It dies with its parent (a killed build leaves no process writing into its folder), it
@@ -46,8 +46,8 @@ def in_background(work: Callable[..., Any], *args: Any) -> Iterator[Callable[[],
             ok, value = receiver.recv()
         except EOFError:  # the child died without an answer: killed, out of memory or crashed
             child.join()
-            raise SystemFault(f"Den proces, der lavede beredskabets PDF, stoppede uventet (kode {child.exitcode}). "
-                              "Prøv igen; sker det igen, så tjek, om computeren mangler hukommelse.") from None
+            raise SystemFault("Den proces, der lavede en del af byggeriet (beredskabets PDF'er eller handlekortene), "
+                              f"stoppede uventet (kode {child.exitcode}). Prøv igen; sker det igen, så tjek, om computeren mangler hukommelse.") from None
         if ok:
             return value
         raise value
