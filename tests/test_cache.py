@@ -17,6 +17,7 @@ from conftest import CACHE_DIR, DEFAULT_DATA
 from macros.beredskab import pdf as plan_pdf
 from macros.cards import pdf as card_pdf
 from macros.cards.pdf import A6, CardRenderer
+from macros.citizen import text as citizen_text
 from macros.cli import main
 from macros.common import cache
 from macros.handbook import search_index
@@ -114,6 +115,19 @@ def test_the_same_html_is_rendered_once_and_changed_html_again(own_cache, tmp_pa
     assert len(renders) == 1 and first.read_bytes() == second.read_bytes()
     plan_pdf.render_pdf(PAGE.format(font="sans-serif", text="Ring 114"), second)
     assert len(renders) == 2 and first.read_bytes() != second.read_bytes()
+
+
+def test_the_citizen_pages_hyphens_are_found_once_and_for_changed_text_again(own_cache, monkeypatch):
+    made: list[str] = []
+    real = citizen_text._hyphenated
+    monkeypatch.setattr(citizen_text, "_hyphenated", lambda html, lang: made.append(html) or real(html, lang))
+    page = "<html><body><h1>Bekymringssamtale</h1><p>Æresrelaterede konflikter</p></body></html>"
+    first = citizen_text.soft_hyphens(page, "da")
+    assert "\u00ad" in first and first.replace("\u00ad", "") == page
+    assert citizen_text.soft_hyphens(page, "da") == first and len(made) == 1
+    assert citizen_text.soft_hyphens(page, "en") == real(page, "en") and len(made) == 2  # another dictionary
+    changed = page.replace("Bekymringssamtale", "Underretningspligten")
+    assert citizen_text.soft_hyphens(changed, "da") == real(changed, "da") and len(made) == 3
 
 
 def test_a_changed_font_file_renders_again(own_cache, tmp_path, monkeypatch, renders):

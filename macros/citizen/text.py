@@ -10,6 +10,7 @@ from functools import cache
 
 import pyphen
 
+from ..common import cache as artefacts
 from ..model.contacts import Hours, days_text
 
 LANGUAGES = ("da", "en")
@@ -228,7 +229,20 @@ def _dictionary(lang: str) -> pyphen.Pyphen:
 
 def soft_hyphens(html: str, lang: str) -> str:
     """`html` with soft hyphens (U+00AD) at syllables of long words in its text, so a narrow screen with large text
-    can wrap them with a hyphen instead of breaking them anywhere or scrolling sideways."""
+    can wrap them with a hyphen instead of breaking them anywhere or scrolling sideways.
+
+    From the cache of rendered artefacts when the same page was hyphenated before by the same Pyphen and this code:
+    reading Pyphen's two dictionaries takes longer than the rest of the citizen page."""
+    parts = {"html": html.encode("utf-8"), "lang": lang, "pyphen": artefacts.packages("pyphen"),
+             "code": artefacts.source(__name__)}
+    done, _ = artefacts.cached("citizen-hyphens", parts, lambda: (_hyphenated(html, lang).encode("utf-8"), {}))
+    try:
+        return done.decode("utf-8")
+    except UnicodeDecodeError:  # an entry the cache kept intact but this code would never have written
+        return _hyphenated(html, lang)
+
+
+def _hyphenated(html: str, lang: str) -> str:
     dictionary = _dictionary(lang)
 
     def hyphenate(word: str) -> str:
