@@ -24,6 +24,7 @@ from .cards.pdf import build_cards
 from .citizen.page import build_public
 from .common import cache
 from .common.background import in_background
+from .common.render import environment
 from .common.faults import SystemFault, sentence
 from .common.paths import CARDS_FOLDER, DOCS_DIR, INTERNAL_PLAN_PDF, MKDOCS_YML, MUNICIPALITY_FILE, ROOT
 from .common.text import danish_key
@@ -233,6 +234,8 @@ def build_every(root: Path, out: Path, strict: bool) -> int:
             sys.stderr.write(f"{folder.name}: data har fejl; ikke bygget.\n{report(errors(problems), national)}\n")
         else:
             _PENDING.append((folder.name, ds))
+    if _PENDING:
+        _loaded_once()
     with outdir.held(target) as place, place.staging() as staging:
         workers = max(1, min(len(_PENDING), os.cpu_count() or 1))
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -247,6 +250,20 @@ def build_every(root: Path, out: Path, strict: bool) -> int:
     sys.stdout.write(f"Bygget: {target.path} ({built} af {len(folders)} kommuner"
                      + (f"; ikke bygget: {', '.join(sorted(failed_names))}).\n" if failed_names else ").\n"))
     return EXIT_DATA if failed_names else EXIT_OK
+
+
+def _loaded_once() -> None:
+    """What every municipality's build loads alike, loaded here once before the workers fork, so that none of them
+    (nor the processes each of them forks for the PDFs and the cards) loads it again: WeasyPrint, which takes half
+    a second to import, Pyphen's dictionaries, and the templates of the beredskab, the cards and the citizen page."""
+    from .beredskab.pdf import load_engine
+    from .citizen.text import load_dictionaries
+
+    load_engine()
+    load_dictionaries()
+    env = environment()
+    for name in env.list_templates(filter_func=lambda n: n.startswith(("beredskab/", "cards/", "citizen/", "partials/"))):
+        env.get_template(name)
 
 
 def _build_one(task: tuple[int, str]) -> str | None:

@@ -212,8 +212,8 @@ def _program(name: str) -> str:
 def _pdf_text(pdftotext: str, pdf: Path) -> str:
     """The text of `pdf` as pdftotext reads it; from the cache of rendered artefacts for a PDF read before."""
     options = ["-enc", "UTF-8"]
-    parts = {"pdf": pdf.read_bytes(), "options": options, "program": cache.program(pdftotext, "-v")}
-    text, _ = cache.cached("pdf-text", parts, lambda: (_pdftotext(pdftotext, options, pdf), {}))
+    text, _ = cache.cached("pdf-text", lambda: {"pdf": pdf.read_bytes(), "options": options,
+                                                "program": cache.program(pdftotext, "-v")}, lambda: (_pdftotext(pdftotext, options, pdf), {}))
     return text.decode("utf-8", "replace")
 
 

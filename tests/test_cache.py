@@ -238,7 +238,7 @@ def test_a_tampered_entry_is_never_used_nor_removed(own_cache, tmp_path, tamper)
         artefact.mkdir()
     left = {p: (p.is_symlink(), p.is_file() and p.read_bytes()) for p in (artefact, record)}
     assert cache.Store(own_cache).get(NAME) is None
-    made = cache.cached("test", {"x": 1}, lambda: (b"frisk", {}))  # another key: still works
+    made = cache.cached("test", lambda: {"x": 1}, lambda: (b"frisk", {}))  # another key: still works
     assert made == (b"frisk", {})
     cache.Store(own_cache).put(NAME, b"%PDF-1.7 rigtig", {"pages": 1})  # never replaces what is there
     assert {p: (p.is_symlink(), p.is_file() and p.read_bytes()) for p in (artefact, record)} == left
@@ -260,7 +260,7 @@ def test_a_symlinked_cache_folder_is_not_written_through(tmp_path, monkeypatch, 
     elsewhere.mkdir(mode=0o700)
     (tmp_path / "cache").symlink_to(elsewhere)
     monkeypatch.setenv("INFOHUS_CACHE_DIR", str(tmp_path / "cache"))
-    assert cache.cached("test", {"x": 1}, lambda: (b"data", {})) == (b"data", {})
+    assert cache.cached("test", lambda: {"x": 1}, lambda: (b"data", {})) == (b"data", {})
     assert list(elsewhere.iterdir()) == []
     err = capsys.readouterr().err
     assert "symbolsk link" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
@@ -271,7 +271,7 @@ def test_a_symlink_inside_the_cache_folder_is_not_followed(own_cache, tmp_path):
     elsewhere.mkdir(mode=0o700)
     own_cache.mkdir(mode=0o700)
     (own_cache / cache.LAYOUT).symlink_to(elsewhere)
-    assert cache.cached("test", {"x": 1}, lambda: (b"data", {})) == (b"data", {})
+    assert cache.cached("test", lambda: {"x": 1}, lambda: (b"data", {})) == (b"data", {})
     assert list(elsewhere.iterdir()) == []
     (own_cache / cache.LAYOUT).unlink()
     planted = own_cache / cache.LAYOUT / NAME[:2]
@@ -286,7 +286,7 @@ def test_a_symlink_inside_the_cache_folder_is_not_followed(own_cache, tmp_path):
 def test_a_cache_folder_others_may_write_is_not_used(own_cache, capsys):
     own_cache.mkdir()
     own_cache.chmod(0o777)
-    assert cache.cached("test", {"x": 1}, lambda: (b"data", {})) == (b"data", {})
+    assert cache.cached("test", lambda: {"x": 1}, lambda: (b"data", {})) == (b"data", {})
     assert list(own_cache.iterdir()) == []
     assert "andre kan skrive i den" in capsys.readouterr().err
 
@@ -319,7 +319,7 @@ def test_a_full_cache_folder_costs_a_note_and_leaves_no_half_entry(own_cache, tm
     _mount("-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(own_cache))
     try:
         big = os.urandom(200 * 1024)
-        assert cache.cached("test", {"x": 2}, lambda: (big, {})) == (big, {})
+        assert cache.cached("test", lambda: {"x": 2}, lambda: (big, {})) == (big, {})
         left = [p for p in own_cache.rglob("*") if p.is_file()]
     finally:
         subprocess.run(["umount", str(own_cache)], check=True)

@@ -38,11 +38,22 @@ def render_pdf(html: str, target: Path) -> int:
     by the same WeasyPrint, with the same fonts and this same code; else it is rendered and stored there.
     SystemFault (exit 2) if WeasyPrint cannot be loaded or reports any problem; `target` is then not written.
     """
-    parts = {"html": html.encode("utf-8"), "base_url": BASE_URL, "variant": VARIANT, "renderer": _renderer(),
-             "fonts": cache.fonts(html), "environment": cache.environment(os.environ), "code": cache.source(__name__)}
+    def parts() -> dict:
+        return {"html": html.encode("utf-8"), "base_url": BASE_URL, "variant": VARIANT, "renderer": _renderer(),
+                "fonts": cache.fonts(html), "environment": cache.environment(os.environ),
+                "code": cache.source(__name__)}
     pdf, meta = cache.cached("beredskab-pdf", parts, lambda: _render(html))
     target.write_bytes(pdf)
     return meta["pages"]
+
+
+def load_engine() -> None:
+    """Import WeasyPrint now, for the processes forked after this (`build --all`); where it cannot be loaded, the
+    render itself says why."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        pass
 
 
 def _renderer() -> dict:

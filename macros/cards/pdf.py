@@ -138,12 +138,13 @@ class CardRenderer:
             making: str = "et handlekort") -> tuple[bytes, int]:
         """Render trusted HTML (written to the assets folder) to PDF bytes of exactly `size` points, with
         `title` as the PDF's title (what a reader and a screen reader show instead of the file name)."""
-        parts = {"html": html.encode("utf-8"), "name": name, "size": size, "title": title,
-                 "created": self.created.isoformat(), "options": self.options(Path("ASSETS")),
-                 "environment": cache.environment(self.configuration.environ),
-                 "renderer": {"wkhtmltopdf": cache.program(self.configuration.wkhtmltopdf, "--version"),
-                              "packages": cache.packages("pdfkit", "pypdf")},
-                 "assets": self.files, "fonts": cache.fonts(html), "code": cache.source(__name__)}
+        def parts() -> dict:
+            return {"html": html.encode("utf-8"), "name": name, "size": size, "title": title,
+                    "created": self.created.isoformat(), "options": self.options(Path("ASSETS")),
+                    "environment": cache.environment(self.configuration.environ),
+                    "renderer": {"wkhtmltopdf": cache.program(self.configuration.wkhtmltopdf, "--version"),
+                                 "packages": cache.packages("pdfkit", "pypdf")},
+                    "assets": self.files, "fonts": cache.fonts(html), "code": cache.source(__name__)}
         pdf, meta = cache.cached("card-pdf", parts, lambda: self._render(html, name, size, title, making))
         return pdf, meta["pages"]
 
@@ -236,8 +237,9 @@ def preview(pdftoppm: str, pdf: Path, png: Path) -> None:
     """A PNG of the PDF's first page beside it, from the cache of rendered artefacts when the same PDF was shown
     by the same pdftoppm before."""
     options = ["-png", "-r", str(PREVIEW_DPI), "-singlefile"]
-    parts = {"pdf": pdf.read_bytes(), "options": options, "renderer": cache.program(pdftoppm, "-v"),
-             "code": cache.source(__name__)}
+    def parts() -> dict:
+        return {"pdf": pdf.read_bytes(), "options": options, "renderer": cache.program(pdftoppm, "-v"),
+                "code": cache.source(__name__)}
 
     rendered = []
 

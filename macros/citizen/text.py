@@ -227,15 +227,21 @@ def _dictionary(lang: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang={"da": "da_DK", "en": "en_GB"}[lang], left=3, right=3)
 
 
+def load_dictionaries() -> None:
+    """Read both of Pyphen's dictionaries now, for the processes forked after this (`build --all`)."""
+    for lang in ("da", "en"):
+        _dictionary(lang)
+
+
 def soft_hyphens(html: str, lang: str) -> str:
     """`html` with soft hyphens (U+00AD) at syllables of long words in its text, so a narrow screen with large text
     can wrap them with a hyphen instead of breaking them anywhere or scrolling sideways.
 
     From the cache of rendered artefacts when the same page was hyphenated before by the same Pyphen and this code:
     reading Pyphen's two dictionaries takes longer than the rest of the citizen page."""
-    parts = {"html": html.encode("utf-8"), "lang": lang, "pyphen": artefacts.packages("pyphen"),
-             "code": artefacts.source(__name__)}
-    done, _ = artefacts.cached("citizen-hyphens", parts, lambda: (_hyphenated(html, lang).encode("utf-8"), {}))
+    done, _ = artefacts.cached("citizen-hyphens", lambda: {"html": html.encode("utf-8"), "lang": lang,
+                                                           "pyphen": artefacts.packages("pyphen"),
+                                                           "code": artefacts.source(__name__)}, lambda: (_hyphenated(html, lang).encode("utf-8"), {}))
     try:
         return done.decode("utf-8")
     except UnicodeDecodeError:  # an entry the cache kept intact but this code would never have written

@@ -230,13 +230,15 @@ def source(*modules: str) -> list[tuple[str, str]]:
     return [(name, file_digests([Path(importlib.import_module(name).__file__)])[0][1]) for name in modules]
 
 
-def cached(kind: str, parts: dict[str, Any], render: Callable[[], tuple[bytes, dict]]) -> tuple[bytes, dict]:
-    """The artefact of `kind` whose bytes depend on `parts`: from the cache if a verified entry is there, else
-    `render()` (bytes and what to record beside them, JSON), stored for the next build."""
+def cached(kind: str, parts: Callable[[], dict[str, Any]], render: Callable[[], tuple[bytes, dict]]) \
+        -> tuple[bytes, dict]:
+    """The artefact of `kind` whose bytes depend on `parts()`: from the cache if a verified entry is there, else
+    `render()` (bytes and what to record beside them, JSON), stored for the next build. With the cache off the
+    parts are never looked up (the fonts, the programs' versions): nothing would be looked up by them."""
     root = folder()
     if root is None:
         return render()
-    name = key(kind, **parts)
+    name = key(kind, **parts())
     found = Store(root).get(name)
     if found is not None:
         return found

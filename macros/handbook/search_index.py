@@ -178,10 +178,11 @@ def _index_files(site_dir: Path, pages: dict[str, str]) -> list[tuple[str, bytes
     except ImportError:
         raise SystemFault("Håndbogens søgeindeks kan ikke laves: Pagefind er ikke installeret. " + NO_PAGEFIND) from None
     binary = get_executable()
-    parts = {"pages": sorted((path, hashlib.sha256(html.encode("utf-8")).hexdigest()) for path, html in pages.items()),
-             "language": LANGUAGE, "packages": cache.packages("pagefind", "pagefind-bin"),
-             "renderer": cache.program(str(binary), "--version") if binary else "missing",
-             "code": cache.source(__name__)}
+    def parts() -> dict:
+        return {"pages": sorted((path, hashlib.sha256(html.encode("utf-8")).hexdigest()) for path, html in pages.items()),
+                "language": LANGUAGE, "packages": cache.packages("pagefind", "pagefind-bin"),
+                "renderer": cache.program(str(binary), "--version") if binary else "missing",
+                "code": cache.source(__name__)}
 
     def index() -> tuple[bytes, dict]:
         try:
