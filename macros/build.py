@@ -262,7 +262,7 @@ def _loaded_once() -> None:
     load_engine()
     load_dictionaries()
     env = environment()
-    for name in env.list_templates(filter_func=lambda n: n.startswith(("beredskab/", "cards/", "citizen/", "partials/"))):
+    for name in env.list_templates(filter_func=lambda n: n.startswith(("beredskab/", "cards/", "citizen/"))):
         env.get_template(name)
 
 
