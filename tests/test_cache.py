@@ -367,6 +367,33 @@ def test_the_same_pages_are_indexed_once_and_changed_pages_again(own_cache, tmp_
     assert len(indexings) == 2 and files(changed) != files(first)
 
 
+def test_a_page_pagefind_leaves_out_does_not_make_the_index_anew(own_cache, tmp_path, indexings):
+    def with_unmarked(folder: Path, text: str) -> Path:
+        small_site(folder, "Ring til SSP-konsulenten på 72 33 33 33.")
+        (folder / "aendringer").mkdir()
+        (folder / "aendringer" / "index.html").write_text(f"<!doctype html><html lang=\"da\"><head><title>Ændringer"
+                                                          f"</title></head><body><p>{text}</p></body></html>")
+        return folder
+
+    def index(folder: Path) -> dict[str, bytes]:
+        return {name: data for name, data in files(folder).items() if name.startswith("pagefind/")}
+
+    changed, unchanged = with_unmarked(tmp_path / "a", "Ændret: 72 33 33 33"), with_unmarked(tmp_path / "b", "Intet")
+    with cache.turned_off():  # Pagefind itself: the page without data-pagefind-body changes nothing it writes
+        search_index.write_index(changed, [])
+        search_index.write_index(unchanged, [])
+    one = index(changed)
+    assert one == index(unchanged) and len(indexings) == 2
+    search_index.write_index(with_unmarked(tmp_path / "c", "Ændret: 72 33 33 33"), [])
+    second = with_unmarked(tmp_path / "d", "Intet")
+    search_index.write_index(second, [])
+    assert len(indexings) == 3 and index(second) == one
+    third = with_unmarked(tmp_path / "e", "Intet")
+    (third / "index.html").write_text((third / "index.html").read_text().replace("33 33 33", "40 40 40"))
+    search_index.write_index(third, [])  # a page it indexes changed: made anew
+    assert len(indexings) == 4
+
+
 @pytest.mark.parametrize("listed", [[["../../udenfor.js", 4]], [["pagefind.js", 4], ["pagefind.js", 0]],
                                     [["pagefind.js", 3]], [["pagefind.js", -1], ["pagefind-entry.json", 5]],
                                     "ikke en liste"])

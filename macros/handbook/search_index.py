@@ -178,8 +178,14 @@ def _index_files(site_dir: Path, pages: dict[str, str]) -> list[tuple[str, bytes
     except ImportError:
         raise SystemFault("Håndbogens søgeindeks kan ikke laves: Pagefind er ikke installeret. " + NO_PAGEFIND) from None
     binary = get_executable()
+    # Once a page is marked, Pagefind leaves every unmarked page out of the index: only the marked pages' HTML (and
+    # which others there are) can change it. So the Ændringer and coordinator pages, which change after every
+    # build with changes, do not make the index anew.
+    indexed = {path: html for path, html in pages.items() if BODY in html} or pages
+
     def parts() -> dict:
-        return {"pages": sorted((path, hashlib.sha256(html.encode("utf-8")).hexdigest()) for path, html in pages.items()),
+        return {"pages": sorted((path, hashlib.sha256(html.encode("utf-8")).hexdigest()) for path, html in indexed.items()),
+                "others": sorted(set(pages) - set(indexed)),
                 "language": LANGUAGE, "packages": cache.packages("pagefind", "pagefind-bin"),
                 "renderer": cache.program(str(binary), "--version") if binary else "missing",
                 "code": cache.source(__name__)}
