@@ -23,7 +23,7 @@ from .cards.page import cards_overview
 from .cards.pdf import build_cards
 from .citizen.page import build_public
 from .common import cache
-from .common.background import in_background
+from .common.background import frozen_heap, in_background
 from .common.render import environment
 from .common.faults import SystemFault, sentence
 from .common.paths import CARDS_FOLDER, DOCS_DIR, INTERNAL_PLAN_PDF, MKDOCS_YML, MUNICIPALITY_FILE, ROOT
@@ -104,7 +104,7 @@ def build_outputs(ds: DataSet, folder: Path, before: dict | None = None) -> tupl
     cache.forget()  # fonts and programs are looked up again: they may have been updated since the last build
     cards, internal = folder / f".{CARDS_FOLDER}", folder / f".{INTERNAL_PLAN_PDF}"
     # Every process is forked before the first thread starts (a fork beside a running thread is not safe).
-    with in_background(_public, ds, folder / "public") as public_edition, \
+    with frozen_heap(), in_background(_public, ds, folder / "public") as public_edition, \
             in_background(build_internal_edition, ds, internal) as internal_edition, \
             in_background(build_cards, ds, cards) as cards_made, \
             ThreadPoolExecutor(1) as pool:
@@ -238,7 +238,7 @@ def build_every(root: Path, out: Path, strict: bool) -> int:
         _loaded_once()
     with outdir.held(target) as place, place.staging() as staging:
         workers = max(1, min(len(_PENDING), os.cpu_count() or 1))
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with frozen_heap(), ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             results = list(pool.map(_build_one, [(i, str(staging)) for i in range(len(_PENDING))]))
         for (name, _), why in zip(_PENDING, results):
             if why is not None:
