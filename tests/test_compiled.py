@@ -39,6 +39,19 @@ def env_over(folder: Path, kept: compiled.CompiledTemplates) -> jinja2.Environme
     return env
 
 
+def one_template(tmp_path: Path, text: str, name: str = "page.html") -> Path:
+    """A folder of templates holding `name` with `text`."""
+    folder = tmp_path / "t"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def kept_for(tmp_path: Path, folder: Path) -> compiled.CompiledTemplates:
+    """A new bytecode cache over tmp_path/kept (as in a new process: nothing in memory) for templates in `folder`."""
+    return compiled.CompiledTemplates(tmp_path / "kept", trusted=(folder,))
+
+
 def entries(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".json")) \
         if folder.exists() else []
@@ -60,54 +73,43 @@ def test_the_real_templates_load_the_code_a_compile_makes(tmp_path, writes):
 
 
 def test_kept_code_renders_what_a_compile_renders(tmp_path, writes):
-    (tmp_path / "t").mkdir()
-    (tmp_path / "t" / "page.html").write_text("{% for x in items %}<b>{{ x | genitive }}</b>{% endfor %}\n")
-    kept = tmp_path / "kept"
-    env_over(tmp_path / "t", compiled.CompiledTemplates(kept, trusted=(tmp_path / "t",))).get_template("page.html")
+    folder = one_template(tmp_path, "{% for x in items %}<b>{{ x | genitive }}</b>{% endfor %}\n")
+    env_over(folder, kept_for(tmp_path, folder)).get_template("page.html")
     Counted.compiles = 0
-    env = env_over(tmp_path / "t", compiled.CompiledTemplates(kept, trusted=(tmp_path / "t",)))
+    env = env_over(folder, kept_for(tmp_path, folder))
     assert env.get_template("page.html").render(items=["Hjørring", "<Anders>"]) == \
         "<b>Hjørrings</b><b>&lt;Anders&gt;s</b>"
     assert Counted.compiles == 0
 
 
 def test_an_edited_template_is_compiled_anew(tmp_path, writes):
-    (tmp_path / "t").mkdir()
-    page = tmp_path / "t" / "page.html"
-    page.write_text("før\n")
-    kept = compiled.CompiledTemplates(tmp_path / "kept", trusted=(tmp_path / "t",))
-    assert env_over(tmp_path / "t", kept).get_template("page.html").render() == "før\n"
-    page.write_text("efter\n")
+    folder = one_template(tmp_path, "før\n")
+    assert env_over(folder, kept_for(tmp_path, folder)).get_template("page.html").render() == "før\n"
+    one_template(tmp_path, "efter\n")
     Counted.compiles = 0
-    fresh = compiled.CompiledTemplates(tmp_path / "kept", trusted=(tmp_path / "t",))
-    assert env_over(tmp_path / "t", fresh).get_template("page.html").render() == "efter\n"
+    assert env_over(folder, kept_for(tmp_path, folder)).get_template("page.html").render() == "efter\n"
     assert Counted.compiles == 1
 
 
 def test_another_environment_setting_is_compiled_anew(tmp_path, writes):
-    (tmp_path / "t").mkdir()
-    (tmp_path / "t" / "page.html").write_text("{{ x }}\n")
-    kept = compiled.CompiledTemplates(tmp_path / "kept", trusted=(tmp_path / "t",))
-    assert env_over(tmp_path / "t", kept).get_template("page.html").render(x="<b>") == "&lt;b&gt;\n"
-    raw = _with_filters(Counted(loader=jinja2.FileSystemLoader(str(tmp_path / "t")), **{**_SETTINGS, "autoescape": False}))
-    raw.bytecode_cache = compiled.CompiledTemplates(tmp_path / "kept", trusted=(tmp_path / "t",))
+    folder = one_template(tmp_path, "{{ x }}\n")
+    assert env_over(folder, kept_for(tmp_path, folder)).get_template("page.html").render(x="<b>") == "&lt;b&gt;\n"
+    raw = _with_filters(Counted(loader=jinja2.FileSystemLoader(str(folder)), **{**_SETTINGS, "autoescape": False}))
+    raw.bytecode_cache = kept_for(tmp_path, folder)
     Counted.compiles = 0
     assert raw.get_template("page.html").render(x="<b>") == "<b>\n"  # never the autoescaping code
     assert Counted.compiles == 1
 
 
 def test_a_tampered_entry_is_compiled_anew_and_left_alone(tmp_path, writes):
-    (tmp_path / "t").mkdir()
-    (tmp_path / "t" / "page.html").write_text("ægte\n")
-    kept = tmp_path / "kept"
-    env_over(tmp_path / "t", compiled.CompiledTemplates(kept, trusted=(tmp_path / "t",))).get_template("page.html")
-    [entry] = entries(kept)
+    folder = one_template(tmp_path, "ægte\n")
+    env_over(folder, kept_for(tmp_path, folder)).get_template("page.html")
+    [entry] = entries(tmp_path / "kept")
     forged = entry.read_bytes().replace("ægte".encode("utf-8"), b"FALSK")
     assert forged != entry.read_bytes()
     entry.write_bytes(forged)  # the record's SHA-256 no longer matches
     Counted.compiles = 0
-    env = env_over(tmp_path / "t", compiled.CompiledTemplates(kept, trusted=(tmp_path / "t",)))
-    assert env.get_template("page.html").render() == "ægte\n"
+    assert env_over(folder, kept_for(tmp_path, folder)).get_template("page.html").render() == "ægte\n"
     assert Counted.compiles == 1
     assert entry.read_bytes() == forged  # not the cache's to remove or replace
 
@@ -127,36 +129,30 @@ def test_a_template_given_as_text_or_from_the_data_is_never_kept(tmp_path, write
 
 def test_nothing_is_written_with_pythondontwritebytecode(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    (tmp_path / "t").mkdir()
-    (tmp_path / "t" / "page.html").write_text("x\n")
-    env_over(tmp_path / "t", compiled.CompiledTemplates(tmp_path / "kept", trusted=(tmp_path / "t",))) \
-        .get_template("page.html")
+    folder = one_template(tmp_path, "x\n")
+    env_over(folder, kept_for(tmp_path, folder)).get_template("page.html")
     assert entries(tmp_path / "kept") == []
 
 
 def test_a_folder_others_may_write_is_neither_read_nor_written_and_costs_no_note(tmp_path, writes, capsys):
-    (tmp_path / "t").mkdir()
-    (tmp_path / "t" / "page.html").write_text("x\n")
-    kept = tmp_path / "kept"
-    env_over(tmp_path / "t", compiled.CompiledTemplates(kept, trusted=(tmp_path / "t",))).get_template("page.html")
-    before = entries(kept)
-    os.chmod(kept, 0o777)
+    folder = one_template(tmp_path, "x\n")
+    env_over(folder, kept_for(tmp_path, folder)).get_template("page.html")
+    before = entries(tmp_path / "kept")
+    os.chmod(tmp_path / "kept", 0o777)
     Counted.compiles = 0
-    (tmp_path / "t" / "other.html").write_text("y\n")
-    env = env_over(tmp_path / "t", compiled.CompiledTemplates(kept, trusted=(tmp_path / "t",)))
+    one_template(tmp_path, "y\n", "other.html")
+    env = env_over(folder, kept_for(tmp_path, folder))
     assert env.get_template("page.html").render() == "x\n" and env.get_template("other.html").render() == "y\n"
     assert Counted.compiles == 2  # the entry there was not trusted, and nothing new was written
-    assert entries(kept) == before
+    assert entries(tmp_path / "kept") == before
     assert capsys.readouterr().err == ""
 
 
 def test_a_symlinked_folder_is_not_written_through(tmp_path, writes, capsys):
-    (tmp_path / "t").mkdir()
-    (tmp_path / "t" / "page.html").write_text("x\n")
+    folder = one_template(tmp_path, "x\n")
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "kept").symlink_to(tmp_path / "elsewhere")
-    env = env_over(tmp_path / "t", compiled.CompiledTemplates(tmp_path / "kept", trusted=(tmp_path / "t",)))
-    assert env.get_template("page.html").render() == "x\n"
+    assert env_over(folder, kept_for(tmp_path, folder)).get_template("page.html").render() == "x\n"
     assert list((tmp_path / "elsewhere").iterdir()) == []
     assert capsys.readouterr().err == ""
 
