@@ -26,7 +26,7 @@ from .common import cache
 from .common.background import frozen_heap, in_background
 from .common.render import environment
 from .common.faults import SystemFault, sentence
-from .common.paths import CARDS_FOLDER, DOCS_DIR, INTERNAL_PLAN_PDF, MKDOCS_YML, MUNICIPALITY_FILE, ROOT
+from .common.paths import CARDS_FOLDER, DOCS_DIR, INTERNAL_PLAN_PDF, MKDOCS_YML, MUNICIPALITY_FILE, PLAN_PDF, ROOT
 from .common.text import danish_key
 from .directory.page import write_directory
 from .directory.rows import failed, row
@@ -100,13 +100,15 @@ def build_outputs(ds: DataSet, folder: Path, before: dict | None = None) -> tupl
     size), the handbook and its search index here. The cards and the internal PDF wait beside the intranet
     until MkDocs has written (and cleaned) that folder. The handbook's coordinator and Ændringer pages wait for
     the list of changes, which is read from the other parts' files: the handbook itself is printed by no one.
+    Each part reads the text of its own PDFs for that list as soon as it has made them; the cards, done long
+    before the beredskab's PDFs, give way to them on a busy machine (a lower priority).
     """
     cache.forget()  # fonts and programs are looked up again: they may have been updated since the last build
     cards, internal = folder / f".{CARDS_FOLDER}", folder / f".{INTERNAL_PLAN_PDF}"
     # Every process is forked before the first thread starts (a fork beside a running thread is not safe).
     with frozen_heap(), in_background(_public, ds, folder / "public") as public_edition, \
-            in_background(build_internal_edition, ds, internal) as internal_edition, \
-            in_background(build_cards, ds, cards) as cards_made, \
+            in_background(_internal, ds, internal) as internal_edition, \
+            in_background(_cards, ds, cards, niceness=CARDS_NICENESS) as cards_made, \
             ThreadPoolExecutor(1) as pool:
 
         def the_rest() -> tuple[dict, changes.Report]:
@@ -128,10 +130,26 @@ def build_outputs(ds: DataSet, folder: Path, before: dict | None = None) -> tupl
     return shown, found
 
 
+CARDS_NICENESS = 5  # on a busy machine the cards (and their renderers) give way to the beredskab's PDFs: see nice(2)
+
+
 def _public(ds: DataSet, public_dir: Path) -> None:
     """OUT/public: the beredskab's public edition, then the citizen page that links its PDF (with its size)."""
     plan = build_public_edition(ds, public_dir)
+    changes.read_ahead([public_dir / PLAN_PDF])
     build_public(ds, public_dir, (plan.pdf_bytes, plan.pdf_pages))
+
+
+def _internal(ds: DataSet, target: Path) -> None:
+    """The beredskab's internal edition as a PDF at `target`, and its text read for the list of changes."""
+    build_internal_edition(ds, target)
+    changes.read_ahead([target])
+
+
+def _cards(ds: DataSet, folder: Path) -> None:
+    """The action cards, the A4 sheet and their previews in `folder`, and their text read for the list of changes."""
+    build_cards(ds, folder)
+    changes.read_ahead(sorted(folder.glob("*.pdf")))
 
 
 def _report(rest: Future) -> Callable[[], changes.Report]:

@@ -17,6 +17,7 @@ import hashlib
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -207,6 +208,17 @@ def _program(name: str) -> str:
         raise MissingTool(f"Listen over, hvad der skal genoptrykkes, kan ikke laves, fordi programmet \"{name}\" "
                           "ikke er installeret. Installér det og byg igen:\n  sudo apt-get install poppler-utils")
     return found
+
+
+def read_ahead(pdfs: Iterable[Path]) -> None:
+    """Read the text of each PDF into the cache of rendered artefacts now, so that `printed` finds it there: run
+    by the part of the build that made them, while the part everything waits for is still at work. Nothing
+    without the cache or without pdftotext (`printed` then reads, or says what is missing)."""
+    pdftotext = shutil.which("pdftotext")
+    if cache.folder() is None or not pdftotext:
+        return
+    for pdf in pdfs:
+        _pdf_text(pdftotext, pdf)
 
 
 def _pdf_text(pdftotext: str, pdf: Path) -> str:

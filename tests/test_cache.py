@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CACHE_DIR, DEFAULT_DATA
+from macros import changes
 from macros.beredskab import pdf as plan_pdf
 from macros.cards import pdf as card_pdf
 from macros.cards.pdf import A6, CardRenderer
@@ -115,6 +116,21 @@ def test_the_same_html_is_rendered_once_and_changed_html_again(own_cache, tmp_pa
     assert len(renders) == 1 and first.read_bytes() == second.read_bytes()
     plan_pdf.render_pdf(PAGE.format(font="sans-serif", text="Ring 114"), second)
     assert len(renders) == 2 and first.read_bytes() != second.read_bytes()
+
+
+def test_a_pdfs_text_read_ahead_by_the_part_that_made_it_is_not_read_again(own_cache, tmp_path, monkeypatch):
+    pdf = tmp_path / "kort.pdf"
+    plan_pdf.render_pdf(PAGE.format(font="sans-serif", text="Ring 114"), pdf)
+    reads: list[Path] = []
+    real = changes._pdftotext
+    monkeypatch.setattr(changes, "_pdftotext", lambda program, options, path: reads.append(path) or
+                        real(program, options, path))
+    changes.read_ahead([pdf])
+    assert len(reads) == 1
+    assert "Ring 114" in changes._pdf_text(shutil.which("pdftotext"), pdf) and len(reads) == 1
+    with cache.turned_off():  # without the cache there is nowhere to keep it: nothing is read ahead
+        changes.read_ahead([pdf])
+    assert len(reads) == 1
 
 
 def test_the_citizen_pages_hyphens_are_found_once_and_for_changed_text_again(own_cache, monkeypatch):

@@ -1,4 +1,4 @@
-"""The build's second processes (the beredskab's PDFs): their answers and faults reach the build, a killed
+"""The build's other processes (the beredskab's PDFs, the cards): their answers and faults reach the build, a killed
 one is one Danish sentence, and none outlives a build that is killed. Real processes and real signals.
 """
 from __future__ import annotations
@@ -64,6 +64,29 @@ def test_with_another_thread_running_the_work_stays_in_this_process():
     try:
         with in_background(_answer, 1) as result:
             assert result() == (2, os.getpid())
+    finally:
+        stop.set()
+        other.join()
+
+
+def _niceness() -> int:
+    return os.nice(0)
+
+
+def test_a_part_with_time_to_spare_runs_at_a_lower_priority_and_this_process_keeps_its_own():
+    mine = os.nice(0)
+    with in_background(_niceness, niceness=5) as result:
+        assert result() == min(mine + 5, 19)
+    assert os.nice(0) == mine
+
+
+def test_work_kept_in_this_process_never_lowers_its_priority():
+    mine, stop = os.nice(0), threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with in_background(_niceness, niceness=5) as result:
+            assert result() == mine
     finally:
         stop.set()
         other.join()

@@ -38,19 +38,21 @@ def frozen_heap() -> Iterator[None]:
 
 
 @contextmanager
-def in_background(work: Callable[..., Any], *args: Any) -> Iterator[Callable[[], Any]]:
+def in_background(work: Callable[..., Any], *args: Any, niceness: int = 0) -> Iterator[Callable[[], Any]]:
     """Start `work(*args)` in a child process; the block calls the yielded function to get its result.
 
     The result function waits for the child and returns what `work` returned, or raises what it raised.
     Leaving the block stops a child that is still running (after an error, or Ctrl+C), so the caller
-    can remove what it was writing into without racing it.
+    can remove what it was writing into without racing it. `niceness` lowers the child's priority (and its
+    programs'), for a part that has time to spare while another is the one everything waits for; never this
+    process's own, where the work runs here.
     """
     if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield lambda: work(*args)
         return
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, os.getpid(), work, args), daemon=True)
+    child = context.Process(target=_child, args=(sender, os.getpid(), work, args, niceness), daemon=True)
     child.start()
     sender.close()
 
@@ -74,13 +76,15 @@ def in_background(work: Callable[..., Any], *args: Any) -> Iterator[Callable[[],
         receiver.close()
 
 
-def _child(sender, parent: int, work: Callable[..., Any], args: tuple) -> None:
+def _child(sender, parent: int, work: Callable[..., Any], args: tuple, niceness: int = 0) -> None:
     """The child's whole life: die with the parent, leave Ctrl+C to it, send back one answer."""
     libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the line above took effect
         os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if niceness:
+        os.nice(niceness)
     try:
         answer = (True, work(*args))
     except BaseException as exc:  # handed to the parent, which decides what it means
