@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from pathlib import Path
 
 from markupsafe import Markup
@@ -120,7 +121,10 @@ def build_outputs(ds: DataSet, folder: Path, before: dict | None = None) -> tupl
             return shown, changes.compare(before.get("shows") if before else None, shown, ds, lines)
 
         rest = pool.submit(the_rest)
-        build_handbook(ds, folder / "intranet", BuildLog(_report(rest), tuple((before or {}).get("history", []))))
+        history = tuple((before or {}).get("history", []))
+        if cache.folder() is not None and not futures_wait([rest], timeout=INDEX_AHEAD_AFTER).done:
+            _index_ahead(ds, folder / ".handbook-ahead", history)
+        build_handbook(ds, folder / "intranet", BuildLog(_report(rest), history))
         write_index(folder / "intranet", ds.search_terms.values())  # in the staging folder, swapped in with the pages
         shown, found = rest.result()
     for card_file in sorted(cards.iterdir()):  # beside the handbook's own page handlekort/index.html
@@ -128,6 +132,24 @@ def build_outputs(ds: DataSet, folder: Path, before: dict | None = None) -> tupl
     cards.rmdir()
     internal.replace(folder / "intranet" / INTERNAL_PLAN_PDF)
     return shown, found
+
+
+# When the other parts are still at work this long after they started, a PDF is being rendered, and the
+# handbook's search index is made while the build waits (`_index_ahead`).
+INDEX_AHEAD_AFTER = 1.0
+
+
+def _index_ahead(ds: DataSet, ahead: Path, history: tuple) -> None:
+    """The handbook built into `ahead` (a folder of this build's own, removed again) without the list of changes,
+    and its search index made there into the cache of rendered artefacts, while the build waits for the PDFs.
+    Pagefind indexes neither the Ændringer nor the coordinator page, the only pages the list of changes is on:
+    the handbook built afterwards with the list finds the same index in the cache. Were any indexed page to
+    differ, that build makes its own index, as it would have anyway."""
+    try:
+        build_handbook(ds, ahead, BuildLog(lambda: None, history))
+        write_index(ahead, ds.search_terms.values())
+    finally:
+        shutil.rmtree(ahead, ignore_errors=True)
 
 
 CARDS_NICENESS = 5  # on a busy machine the cards (and their renderers) give way to the beredskab's PDFs: see nice(2)

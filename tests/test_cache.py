@@ -72,6 +72,28 @@ def test_a_warm_build_renders_nothing_and_gives_the_bytes_of_a_clean_build(built
     assert "mellemlageret" not in capsys.readouterr().err
 
 
+def test_the_index_made_while_the_pdfs_render_is_the_one_the_build_then_uses(earlier_build, data_copy, tmp_path,
+                                                                              monkeypatch, indexings):
+    from macros import build
+
+    contacts = data_copy / "contacts.yml"
+    contacts.write_text(contacts.read_text(encoding="utf-8").replace('"72 33 33 33"', '"72 33 40 98"', 1),
+                        encoding="utf-8")
+    reference = tmp_path / "reference" / "site"
+    shutil.copytree(earlier_build, reference, symlinks=True)
+    monkeypatch.setattr(build, "INDEX_AHEAD_AFTER", 0.0)  # always made ahead, however fast the machine
+    ahead = []
+    real = build._index_ahead
+    monkeypatch.setattr(build, "_index_ahead", lambda *args: ahead.append(args[1]) or real(*args))
+    indexings.clear()
+    assert main(["build", "--data", str(data_copy), "--out", str(earlier_build)]) == 0
+    assert len(ahead) == 1 and not ahead[0].exists(), "made ahead in a folder of its own, removed again"
+    assert len(indexings) == 1 and indexings[0] == ahead[0], "Pagefind ran once, ahead; the build found its index"
+    assert main(["build", "--data", str(data_copy), "--out", str(reference), "--no-cache"]) == 0  # nothing ahead
+    assert len(ahead) == 1
+    assert files(earlier_build) == files(reference)
+
+
 def kinds(folder: Path, names: set[str]) -> list[str]:
     """The kinds of the entries `names` (their records), sorted."""
     return sorted(json.loads(p.read_text(encoding="utf-8"))["kind"] for p in folder.rglob("*" + cache.RECORD)
