@@ -149,7 +149,8 @@ def _index_ahead(ds: DataSet, ahead: Path, history: tuple) -> None:
         build_handbook(ds, ahead, BuildLog(lambda: None, history))
         write_index(ahead, ds.search_terms.values())
     finally:
-        shutil.rmtree(ahead, ignore_errors=True)
+        if ahead.exists():  # never left to be published: a folder that cannot be removed stops the build
+            shutil.rmtree(ahead)
 
 
 CARDS_NICENESS = 5  # on a busy machine the cards (and their renderers) give way to the beredskab's PDFs: see nice(2)
