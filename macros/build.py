@@ -25,9 +25,9 @@ from .cards.pdf import build_cards
 from .citizen.page import build_public
 from .common import cache
 from .common.background import frozen_heap, in_background
-from .common.render import environment
 from .common.faults import SystemFault, sentence
 from .common.paths import CARDS_FOLDER, DOCS_DIR, INTERNAL_PLAN_PDF, MKDOCS_YML, MUNICIPALITY_FILE, PLAN_PDF, ROOT
+from .common.render import environment
 from .common.text import danish_key
 from .directory.page import write_directory
 from .directory.rows import failed, row
