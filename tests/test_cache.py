@@ -119,7 +119,8 @@ def test_after_one_phone_number_changed_only_what_shows_it_is_rendered(earlier_b
     assert len(cards) + 1 <= found.count("card-pdf") <= len(cards) + 1 + 2
     assert found.count("pdf-text") == len(cards) + 2
     assert found.count("search-index") == 1  # the handbook's contacts page shows the number too
-    assert set(found) == {"beredskab-pdf", "card-pdf", "card-preview", "pdf-text", "search-index"}
+    assert found.count("search-pages") == 1  # and so its hidden words are found anew
+    assert set(found) == {"beredskab-pdf", "card-pdf", "card-preview", "pdf-text", "search-index", "search-pages"}
 
 
 def test_infohus_no_cache_stores_nothing(own_cache, tmp_path, monkeypatch, renders):
@@ -451,3 +452,63 @@ def test_a_forged_index_entry_is_made_anew_and_writes_nothing_it_names(own_cache
     assert len(indexings) == 2, "the forged entry was not used"
     assert files(again) == reference
     assert not (tmp_path / "udenfor.js").exists() and not list(tmp_path.rglob("udenfor.js"))
+
+
+@pytest.fixture
+def enrichings(monkeypatch) -> list[list[str]]:
+    """Every real enrichment of pages with their hidden words in this process, by the pages enriched."""
+    made: list[list[str]] = []
+    real = search_index.enrich
+
+    def counted(pages, search_terms):
+        made.append(sorted(pages))
+        return real(pages, search_terms)
+    monkeypatch.setattr(search_index, "enrich", counted)
+    return made
+
+
+def test_the_hidden_words_of_the_same_pages_come_from_the_cache_and_new_terms_find_them_anew(own_cache, tmp_path,
+                                                                                           enrichings):
+    from macros.model.search_terms import SearchTerm
+
+    text = "Ring til SSP-konsulenten om æreskonflikter og genopdragelsesrejser."
+    terms = [SearchTerm("rejse", "genopdragelsesrejser", ("udrejse",), None)]
+    first, second = small_site(tmp_path / "a", text), small_site(tmp_path / "b", text)
+    search_index.write_index(first, terms)
+    search_index.write_index(second, terms)
+    assert len(enrichings) == 1 and files(second) == files(first)
+    assert "udrejse" in (second / "index.html").read_text(encoding="utf-8"), "the cached pages keep their words"
+    other = small_site(tmp_path / "c", text)
+    search_index.write_index(other, [SearchTerm("rejse", "genopdragelsesrejser", ("bortførelse",), None)])
+    assert len(enrichings) == 2, "other search terms: enriched anew"
+    assert "bortførelse" in (other / "index.html").read_text(encoding="utf-8")
+    changed = small_site(tmp_path / "d", text.replace("SSP", "PET"))
+    search_index.write_index(changed, terms)
+    assert len(enrichings) == 3, "a changed page: enriched anew"
+
+
+@pytest.mark.parametrize("forged, listed", [
+    (b"x" * 10, [["../../udenfor.html", 5], ["kontakter/index.html", 5]]),  # a page that is not one of the site's
+    (b"x" * 10, [["kontakter/index.html", 5], ["index.html", 5]]),          # the site's pages in another order
+    (b"x" * 10, [["index.html", 10]]),                                      # one page left out
+    (b"x" * 10, [["index.html", 4], ["kontakter/index.html", 4]]),          # sizes that do not add up
+    (b"x" * 10, [["index.html", -1], ["kontakter/index.html", 11]]),
+    (b"\xff" * 10, [["index.html", 5], ["kontakter/index.html", 5]]),       # not UTF-8
+    (b"x" * 10, "ikke en liste"),
+])
+def test_forged_hidden_words_are_found_anew_and_write_nothing_they_name(own_cache, tmp_path, enrichings, forged,
+                                                                         listed):
+    search_index.write_index(small_site(tmp_path / "a", "Æreskonflikter."), [])
+    reference = files(tmp_path / "a")
+    [record] = [p for p in own_cache.rglob("*" + cache.RECORD)
+                if json.loads(p.read_text(encoding="utf-8"))["kind"] == "search-pages"]
+    artefact = record.with_name(record.name.removesuffix(cache.RECORD))
+    artefact.chmod(0o644)
+    artefact.write_bytes(forged)  # with a record that fits it, as an attacker who can write the cache folder would
+    record.write_text(json.dumps({"sha256": hashlib.sha256(forged).hexdigest(), "size": len(forged),
+                                  "meta": {"pages": listed}, "kind": "search-pages"}), encoding="utf-8")
+    again = small_site(tmp_path / "b", "Æreskonflikter.")
+    search_index.write_index(again, [])
+    assert len(enrichings) == 2, "the forged entry was not used"
+    assert files(again) == reference
+    assert not list(tmp_path.rglob("udenfor.html"))

@@ -153,7 +153,7 @@ def write_index(site_dir: Path, search_terms) -> dict[str, int]:
     Returns the number of pages indexed and the bytes written. SystemFault if Pagefind fails."""
     site_dir = Path(site_dir)
     pages = {str(p.relative_to(site_dir)): p.read_text(encoding="utf-8") for p in sorted(site_dir.rglob("*.html"))}
-    enriched = enrich({path: body for path, html in pages.items() if (body := marked(html))}, search_terms)
+    enriched = _enriched({path: body for path, html in pages.items() if (body := marked(html))}, search_terms)
     for path, html in enriched.items():
         (site_dir / path).write_text(html, encoding="utf-8")
         pages[path] = html
@@ -166,6 +166,46 @@ def write_index(site_dir: Path, search_terms) -> dict[str, int]:
         target.write_bytes(content)
         written += len(content)
     return {"pages": len(enriched), "bytes": written}
+
+
+def _enriched(pages: dict[str, str], search_terms) -> dict[str, str]:
+    """`enrich(pages, search_terms)`, from the cache of rendered artefacts when the same pages were enriched with
+    the same terms by this code before (parsing and splitting every section is most of an unchanged index's time).
+    A cached entry's bytes are checked by the cache; its list of pages must be exactly `pages`, in order, with
+    sizes adding up and every page valid UTF-8, or the pages are enriched anew: it names no file of its own."""
+    terms = [(t.term, list(t.words)) for t in search_terms]
+
+    def parts() -> dict:
+        return {"pages": [(path, hashlib.sha256(html.encode("utf-8")).hexdigest()) for path, html in pages.items()],
+                "terms": terms, "code": cache.source(__name__, compounds.__name__)}
+
+    def made() -> tuple[bytes, dict]:
+        out = enrich(pages, search_terms)
+        encoded = [(path, out[path].encode("utf-8")) for path in pages if path in out]
+        return b"".join(data for _, data in encoded), {"pages": [[path, len(data)] for path, data in encoded]}
+
+    data, meta = cache.cached("search-pages", parts, made)
+    found = _split_pages(data, meta, [path for path, html in pages.items() if BODY in html])
+    return found if found is not None else enrich(pages, search_terms)
+
+
+def _split_pages(data: bytes, meta: dict, wanted: list[str]) -> dict[str, str] | None:
+    """`data` cut into the pages `meta` lists; None unless they are exactly `wanted`, in order, their sizes add up
+    to the bytes and each is UTF-8."""
+    listed = meta.get("pages") if isinstance(meta, dict) else None
+    if not (isinstance(listed, list) and [entry[0] if isinstance(entry, list) and len(entry) == 2 else None
+                                          for entry in listed] == wanted):
+        return None
+    out, at = {}, 0
+    for path, size in listed:
+        if type(size) is not int or size < 0:
+            return None
+        try:
+            out[path] = data[at:at + size].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        at += size
+    return out if at == len(data) else None
 
 
 def _index_files(site_dir: Path, pages: dict[str, str]) -> list[tuple[str, bytes]]:
