@@ -40,11 +40,23 @@ def tracked(*paths: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory) -> dict[str, Path]:
-    """`python -m build` of the checkout as it is (site/, .cache/ and all): {"sdist": ..., "wheel": ...}."""
-    out = tmp_path_factory.mktemp("dist")
-    done = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], capture_output=True,
-                          text=True)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    """`python -m build` of the checkout as it is (site/, .cache/ and all): {"sdist": ..., "wheel": ...}.
+
+    Built once for the whole run, by the first pytest-xdist worker to ask, the others waiting on a lock: two
+    builds at once of the same checkout write its infohus.egg-info/ at once, and one of them fails."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # this run's, shared by its workers
+    out = shared / "dist"
+    with open(shared / "dist.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "dist.done").exists():
+            shutil.rmtree(out, ignore_errors=True)  # a build that failed before this one: this run's own folder
+            done = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
+                                  capture_output=True, text=True)
+            assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+            (shared / "dist.done").touch()
     wheels, sdists = list(out.glob("*.whl")), list(out.glob("*.tar.gz"))
     assert len(wheels) == 1 and len(sdists) == 1, list(out.iterdir())
     return {"wheel": wheels[0], "sdist": sdists[0]}
