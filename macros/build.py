@@ -11,7 +11,6 @@ import sys
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures import wait as futures_wait
 from pathlib import Path
 
 from markupsafe import Markup
@@ -24,9 +23,9 @@ from .cards.page import cards_overview
 from .cards.pdf import build_cards
 from .citizen.page import build_public
 from .common import cache
-from .common.background import frozen_heap, in_background
+from .common.background import frozen_heap, in_background, shared_event
 from .common.faults import SystemFault, sentence
-from .common.paths import CARDS_FOLDER, DOCS_DIR, INTERNAL_PLAN_PDF, MKDOCS_YML, MUNICIPALITY_FILE, PLAN_PDF, ROOT
+from .common.paths import CARDS_FOLDER, DOCS_DIR, INTERNAL_PLAN_PDF, MKDOCS_YML, MUNICIPALITY_FILE, ROOT
 from .common.render import environment
 from .common.text import danish_key
 from .directory.page import write_directory
@@ -101,29 +100,35 @@ def build_outputs(ds: DataSet, folder: Path, before: dict | None = None) -> tupl
     size), the handbook and its search index here. The cards and the internal PDF wait beside the intranet
     until MkDocs has written (and cleaned) that folder. The handbook's coordinator and Ændringer pages wait for
     the list of changes, which is read from the other parts' files: the handbook itself is printed by no one.
-    Each part reads the text of its own PDFs for that list as soon as it has made them; the cards, done long
-    before the beredskab's PDFs, give way to them on a busy machine (a lower priority).
+    Each part reads back the text of its own printed and published files for that list as soon as it has made
+    them, and hands it over with its result; the cards, done long before the beredskab's PDFs, give way to them
+    on a busy machine (a lower priority). Where a part has to render (not only find) a PDF, the handbook is first
+    built once without the list to make its search index meanwhile (`_index_ahead`); where every part only finds
+    its files, the handbook is built as soon as they are done, moments later.
     """
     cache.forget()  # fonts and programs are looked up again: they may have been updated since the last build
     cards, internal = folder / f".{CARDS_FOLDER}", folder / f".{INTERNAL_PLAN_PDF}"
+    rendering = shared_event()  # set as a part starts to render (not only find) an artefact, or all are done
     # Every process is forked before the first thread starts (a fork beside a running thread is not safe).
-    with frozen_heap(), in_background(_public, ds, folder / "public") as public_edition, \
+    with cache.renders_told(rendering), frozen_heap(), \
+            in_background(_public, ds, folder / "public") as public_edition, \
             in_background(_internal, ds, internal) as internal_edition, \
             in_background(_cards, ds, cards, niceness=CARDS_NICENESS) as cards_made, \
             ThreadPoolExecutor(1) as pool:
 
         def the_rest() -> tuple[dict, changes.Report]:
-            cards_made()
-            public_edition()
-            internal_edition()
+            known = cards_made() | public_edition() | internal_edition()
             shown, lines = changes.printed(ds, folder, {f"intranet/{CARDS_FOLDER}": cards,
-                                                        f"intranet/{INTERNAL_PLAN_PDF}": internal})
+                                                        f"intranet/{INTERNAL_PLAN_PDF}": internal}, known)
             return shown, changes.compare(before.get("shows") if before else None, shown, ds, lines)
 
         rest = pool.submit(the_rest)
+        rest.add_done_callback(lambda _: rendering.set())
         history = tuple((before or {}).get("history", []))
-        if cache.folder() is not None and not futures_wait([rest], timeout=INDEX_AHEAD_AFTER).done:
-            _index_ahead(ds, folder / ".handbook-ahead", history)
+        if cache.folder() is not None:
+            rendering.wait()  # the parts that only find their files are done in a moment; a render takes seconds
+            if not rest.done():
+                _index_ahead(ds, folder / ".handbook-ahead", history)
         build_handbook(ds, folder / "intranet", BuildLog(_report(rest), history))
         write_index(folder / "intranet", ds.search_terms.values())  # in the staging folder, swapped in with the pages
         shown, found = rest.result()
@@ -132,11 +137,6 @@ def build_outputs(ds: DataSet, folder: Path, before: dict | None = None) -> tupl
     cards.rmdir()
     internal.replace(folder / "intranet" / INTERNAL_PLAN_PDF)
     return shown, found
-
-
-# When the other parts are still at work this long after they started, a PDF is being rendered, and the
-# handbook's search index is made while the build waits (`_index_ahead`).
-INDEX_AHEAD_AFTER = 1.0
 
 
 def _index_ahead(ds: DataSet, ahead: Path, history: tuple) -> None:
@@ -156,23 +156,25 @@ def _index_ahead(ds: DataSet, ahead: Path, history: tuple) -> None:
 CARDS_NICENESS = 5  # on a busy machine the cards (and their renderers) give way to the beredskab's PDFs: see nice(2)
 
 
-def _public(ds: DataSet, public_dir: Path) -> None:
-    """OUT/public: the beredskab's public edition, then the citizen page that links its PDF (with its size)."""
+def _public(ds: DataSet, public_dir: Path) -> dict[str, str]:
+    """OUT/public: the beredskab's public edition, then the citizen page that links its PDF (with its size); and
+    the text of what is published there, read back for the list of changes."""
     plan = build_public_edition(ds, public_dir)
-    changes.read_ahead([public_dir / PLAN_PDF])
     build_public(ds, public_dir, (plan.pdf_bytes, plan.pdf_pages))
+    return changes.read_ahead(ds, "public", public_dir)
 
 
-def _internal(ds: DataSet, target: Path) -> None:
-    """The beredskab's internal edition as a PDF at `target`, and its text read for the list of changes."""
+def _internal(ds: DataSet, target: Path) -> dict[str, str]:
+    """The beredskab's internal edition as a PDF at `target`, and its text read back for the list of changes."""
     build_internal_edition(ds, target)
-    changes.read_ahead([target])
+    return changes.read_ahead(ds, f"intranet/{INTERNAL_PLAN_PDF}", target)
 
 
-def _cards(ds: DataSet, folder: Path) -> None:
-    """The action cards, the A4 sheet and their previews in `folder`, and their text read for the list of changes."""
+def _cards(ds: DataSet, folder: Path) -> dict[str, str]:
+    """The action cards, the A4 sheet and their previews in `folder`, and their text read back for the list of
+    changes."""
     build_cards(ds, folder)
-    changes.read_ahead(sorted(folder.glob("*.pdf")))
+    return changes.read_ahead(ds, f"intranet/{CARDS_FOLDER}", folder)
 
 
 def _report(rest: Future) -> Callable[[], changes.Report]:

@@ -17,7 +17,6 @@ import hashlib
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -129,6 +128,19 @@ def _citizen_facts(ds: DataSet) -> dict[str, list[str]]:
     return facts
 
 
+CITIZEN_FILES = (("public/index.html", "Borgersiden"), ("public/en/index.html", "Borgersiden på engelsk"),
+                 ("public/embed.html", "Borgersidens indlejrede boks (embed.html)"),
+                 ("public/contacts.json", "Kontaktlisten contacts.json"))
+
+
+def _read_back(ds: DataSet) -> list[str]:
+    """The paths of the files in `_files` whose text is read back from what the build wrote (not made from the data,
+    as the vCards' is), without working out what each shows: what `read_ahead` reads in each part."""
+    return [*(f"intranet/{CARDS_FOLDER}/{v.pdf_name}" for v in card_views(ds)), f"intranet/{CARDS_FOLDER}/{SHEET_NAME}",
+            f"intranet/{INTERNAL_PLAN_PDF}", f"public/{PLAN_PDF}", f"public/{PLAN_FOLDER}/index.html",
+            *(path for path, _ in CITIZEN_FILES)]
+
+
 def _files(ds: DataSet) -> list[tuple[str, str, str, dict, str | None]]:
     """(path in the build, group, title, facts, the text itself if it is not read from the file) per file."""
     views = card_views(ds)
@@ -144,9 +156,7 @@ def _files(ds: DataSet) -> list[tuple[str, str, str, dict, str | None]]:
     found.append((f"public/{PLAN_PDF}", REPUBLISH, "Beredskabets PDF", public, None))
     found.append((f"public/{PLAN_FOLDER}/index.html", REPUBLISH, "Beredskabets webudgave", public, None))
     citizen = _citizen_facts(ds)
-    for path, title in (("public/index.html", "Borgersiden"), ("public/en/index.html", "Borgersiden på engelsk"),
-                        ("public/embed.html", "Borgersidens indlejrede boks (embed.html)"),
-                        ("public/contacts.json", "Kontaktlisten contacts.json")):
+    for path, title in CITIZEN_FILES:
         found.append((path, REPUBLISH, title, citizen, None))
     for contact in ds.shown_contacts():
         found.append((f"intranet/{vcard.contact_path(contact)}", RESHARE, f"vCard for {contact.name}",
@@ -160,26 +170,27 @@ def _files(ds: DataSet) -> list[tuple[str, str, str, dict, str | None]]:
     return found
 
 
-def printed(ds: DataSet, folder: Path, waiting: dict[str, Path] | None = None) -> tuple[dict[str, dict], dict]:
+def printed(ds: DataSet, folder: Path, waiting: dict[str, Path] | None = None,
+            known: dict[str, str] | None = None) -> tuple[dict[str, dict], dict]:
     """For every file in the build in `folder` that is printed or published, read back from what was written
     there: path -> {"title", "group", "facts", "digest", "lines"} for the marker (the text itself is not
     kept: only a hash of each line), and path -> its lines of text, to quote what changed. `waiting` names
-    where a part still lies that is moved into place later: {"intranet/handlekort": folder/".handlekort"}."""
+    where a part still lies that is moved into place later: {"intranet/handlekort": folder/".handlekort"}.
+    `known`: the text of files the parts already read back (`read_ahead`), by path in the build."""
     files = _files(ds)
-    pdftotext = _program("pdftotext") if any(f[0].endswith(".pdf") for f in files) else ""
+    known = known or {}
+    pdftotext = _program("pdftotext") if any(f[0].endswith(".pdf") and f[0] not in known for f in files) else ""
 
     def read(path: str, given: str | None) -> str:
+        if given is not None:
+            return given
+        if path in known:
+            return known[path]
         file = folder / path
         for place, there in (waiting or {}).items():
             if path == place or path.startswith(place + "/"):
                 file = there / path[len(place) + 1:] if path != place else there
-        if given is not None:
-            return given
-        if path.endswith(".pdf"):
-            return _pdf_text(pdftotext, file)
-        if path.endswith(".html"):
-            return page_text(file.read_text(encoding="utf-8"))
-        return file.read_text(encoding="utf-8")
+        return _text(pdftotext, file)
 
     with ThreadPoolExecutor(4) as pool:  # pdftotext runs in its own processes
         texts = list(pool.map(read, [f[0] for f in files], [f[4] for f in files]))
@@ -210,15 +221,28 @@ def _program(name: str) -> str:
     return found
 
 
-def read_ahead(pdfs: Iterable[Path]) -> None:
-    """Read the text of each PDF into the cache of rendered artefacts now, so that `printed` finds it there: run
-    by the part of the build that made them, while the part everything waits for is still at work. Nothing
-    without the cache or without pdftotext (`printed` then reads, or says what is missing)."""
+def read_ahead(ds: DataSet, place: str, there: Path) -> dict[str, str]:
+    """The text of each printed or published file under `place` in the build (a folder, or one file), read back
+    now from `there`, where the part of the build that made it wrote it: `printed` then takes it as `known`
+    instead of reading it again, while the part everything waits for is still at work. A PDF's text also goes
+    into the cache of rendered artefacts. Without pdftotext no PDF is read here (`printed` says what is missing)."""
     pdftotext = shutil.which("pdftotext")
-    if cache.folder() is None or not pdftotext:
-        return
-    for pdf in pdfs:
-        _pdf_text(pdftotext, pdf)
+    found = {}
+    for path in _read_back(ds):
+        if path == place or path.startswith(place + "/"):
+            if path.endswith(".pdf") and not pdftotext:
+                continue
+            found[path] = _text(pdftotext or "", there / path[len(place) + 1:] if path != place else there)
+    return found
+
+
+def _text(pdftotext: str, file: Path) -> str:
+    """The text of a file the build wrote: a PDF's as pdftotext reads it, a page's as a reader sees it."""
+    if file.suffix == ".pdf":
+        return _pdf_text(pdftotext, file)
+    if file.suffix == ".html":
+        return page_text(file.read_text(encoding="utf-8"))
+    return file.read_text(encoding="utf-8")
 
 
 def _pdf_text(pdftotext: str, pdf: Path) -> str:

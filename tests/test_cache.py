@@ -58,13 +58,19 @@ def renders(monkeypatch) -> list[str]:
 
 # -- a whole build ---------------------------------------------------------------------------------------------
 
-def test_a_warm_build_renders_nothing_and_gives_the_bytes_of_a_clean_build(built_site, tmp_path, capsys):
+def test_a_warm_build_renders_nothing_and_gives_the_bytes_of_a_clean_build(built_site, tmp_path, capsys,
+                                                                          monkeypatch):
+    from macros import build
+
     clean, warm = tmp_path / "clean", tmp_path / "warm"
     before = entries(CACHE_DIR)  # the session's builds (built_site) have filled it
     assert main(["build", "--data", str(DEFAULT_DATA), "--out", str(clean), "--no-cache"]) == 0
     assert entries(CACHE_DIR) == before, "--no-cache stores nothing"
+    ahead = []
+    monkeypatch.setattr(build, "_index_ahead", lambda *args: ahead.append(args[1]))
     assert main(["build", "--data", str(DEFAULT_DATA), "--out", str(warm)]) == 0
     assert entries(CACHE_DIR) == before, "a rebuild with nothing changed renders (and so stores) nothing"
+    assert ahead == [], "no part rendered, so the handbook was not built twice"
     reference = files(clean)
     assert files(warm) == reference
     assert files(built_site) == reference
@@ -81,7 +87,6 @@ def test_the_index_made_while_the_pdfs_render_is_the_one_the_build_then_uses(ear
                         encoding="utf-8")
     reference = tmp_path / "reference" / "site"
     shutil.copytree(earlier_build, reference, symlinks=True)
-    monkeypatch.setattr(build, "INDEX_AHEAD_AFTER", 0.0)  # always made ahead, however fast the machine
     ahead = []
     real = build._index_ahead
     monkeypatch.setattr(build, "_index_ahead", lambda *args: ahead.append(args[1]) or real(*args))
@@ -141,19 +146,36 @@ def test_the_same_html_is_rendered_once_and_changed_html_again(own_cache, tmp_pa
     assert len(renders) == 2 and first.read_bytes() != second.read_bytes()
 
 
-def test_a_pdfs_text_read_ahead_by_the_part_that_made_it_is_not_read_again(own_cache, tmp_path, monkeypatch):
-    pdf = tmp_path / "kort.pdf"
-    plan_pdf.render_pdf(PAGE.format(font="sans-serif", text="Ring 114"), pdf)
+def test_what_a_part_read_back_is_not_read_again_and_its_pdfs_text_is_kept(own_cache, tmp_path, monkeypatch):
+    part = tmp_path / ".kort"  # where the part wrote its files, moved into the build later
+    part.mkdir()
+    plan_pdf.render_pdf(PAGE.format(font="sans-serif", text="Ring 114"), part / "kort.pdf")
+    (part / "side.html").write_text("<html><body><p>Ring 112</p></body></html>", encoding="utf-8")
+    monkeypatch.setattr(changes, "_files", lambda ds: [(f"intranet/kort/{name}", changes.REPRINT, name, {}, None)
+                                                       for name in ("kort.pdf", "side.html")])
+    monkeypatch.setattr(changes, "_read_back", lambda ds: [f"intranet/kort/{name}" for name in ("kort.pdf", "side.html")])
     reads: list[Path] = []
     real = changes._pdftotext
     monkeypatch.setattr(changes, "_pdftotext", lambda program, options, path: reads.append(path) or
                         real(program, options, path))
-    changes.read_ahead([pdf])
-    assert len(reads) == 1
-    assert "Ring 114" in changes._pdf_text(shutil.which("pdftotext"), pdf) and len(reads) == 1
-    with cache.turned_off():  # without the cache there is nowhere to keep it: nothing is read ahead
-        changes.read_ahead([pdf])
-    assert len(reads) == 1
+    known = changes.read_ahead(None, "intranet/kort", part)
+    assert sorted(known) == ["intranet/kort/kort.pdf", "intranet/kort/side.html"] and len(reads) == 1
+    assert "Ring 114" in known["intranet/kort/kort.pdf"] and "Ring 112" in known["intranet/kort/side.html"]
+    (part / "side.html").unlink()  # what was read back is taken as it was: the file is not opened again
+    _, lines = changes.printed(None, tmp_path, {"intranet/kort": part}, known)
+    assert len(reads) == 1 and "Ring 112" in lines["intranet/kort/side.html"]
+    assert "Ring 114" in changes._pdf_text(shutil.which("pdftotext"), part / "kort.pdf") and len(reads) == 1
+    with cache.turned_off():  # read back all the same, with nowhere to keep it
+        assert "Ring 114" in changes.read_ahead(None, "intranet/kort/kort.pdf", part / "kort.pdf")["intranet/kort/kort.pdf"]
+    assert len(reads) == 2
+
+
+def test_the_parts_read_back_every_file_whose_text_the_list_of_changes_reads():
+    from macros.model.dataset import load_dataset
+
+    for folder in sorted(p for p in DEFAULT_DATA.parent.iterdir() if (p / "municipality.yml").is_file()):
+        ds, _ = load_dataset(folder)
+        assert changes._read_back(ds) == [path for path, *_, given in changes._files(ds) if given is None], folder.name
 
 
 def test_the_citizen_pages_hyphens_are_found_once_and_for_changed_text_again(own_cache, monkeypatch):

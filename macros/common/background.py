@@ -37,6 +37,14 @@ def frozen_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
+def shared_event() -> Any:
+    """An event the processes `in_background` forks can set and this one wait for (a threading.Event where
+    nothing is forked)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return threading.Event()
+    return multiprocessing.get_context("fork").Event()
+
+
 @contextmanager
 def in_background(work: Callable[..., Any], *args: Any, niceness: int = 0) -> Iterator[Callable[[], Any]]:
     """Start `work(*args)` in a child process; the block calls the yielded function to get its result.

@@ -230,6 +230,21 @@ def source(*modules: str) -> list[tuple[str, str]]:
     return [(name, file_digests([Path(importlib.import_module(name).__file__)])[0][1]) for name in modules]
 
 
+_told: Any = None  # what `renders_told` sets when an artefact is not found and so rendered
+
+
+@contextmanager
+def renders_told(event: Any) -> Iterator[None]:
+    """Within the block, and in the processes forked within it, `event.set()` is called as each artefact that is
+    not in the cache starts to render: a build can tell a part that renders from one that only finds."""
+    global _told
+    before, _told = _told, event
+    try:
+        yield
+    finally:
+        _told = before
+
+
 def cached(kind: str, parts: Callable[[], dict[str, Any]], render: Callable[[], tuple[bytes, dict]]) \
         -> tuple[bytes, dict]:
     """The artefact of `kind` whose bytes depend on `parts()`: from the cache if a verified entry is there, else
@@ -242,6 +257,8 @@ def cached(kind: str, parts: Callable[[], dict[str, Any]], render: Callable[[], 
     found = Store(root).get(name)
     if found is not None:
         return found
+    if _told is not None:
+        _told.set()
     data, meta = render()
     Store(root).put(name, data, meta, kind)
     return data, meta
