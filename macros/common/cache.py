@@ -145,22 +145,40 @@ _programs: dict[str, dict] = {}
 def program(path: str, version_flag: str) -> dict:
     """A system program's identity: its version output, the bytes of its file and what it links (ldd)."""
     if path not in _programs:
-        import subprocess
-
         real = os.path.realpath(path)
-        try:
-            done = subprocess.run([path, version_flag], capture_output=True, timeout=5, stdin=subprocess.DEVNULL)
-            shown = (done.stdout + done.stderr).decode("utf-8", "replace").strip()
-        except (OSError, subprocess.SubprocessError) as exc:
-            shown = f"no version: {type(exc).__name__}"
-        try:
-            linked = subprocess.run(["ldd", real], capture_output=True, timeout=5, stdin=subprocess.DEVNULL)
-            libraries = sorted(set(re.findall(r"=> (/\S+)", linked.stdout.decode("utf-8", "replace"))))
-        except (OSError, subprocess.SubprocessError):
-            libraries = []
-        _programs[path] = {"path": real, "version": shown, "file": file_digests([Path(real)]),
-                           "libraries": [_stamp(lib) for lib in libraries]}
+        shown, linked = _outputs([[path, version_flag], ["ldd", real]], timeout=5, both=True)
+        libraries = sorted(set(re.findall(r"=> (/\S+)", linked))) if linked is not None else []
+        _programs[path] = {"path": real, "version": shown.strip() if shown is not None else "no version",
+                           "file": file_digests([Path(real)]), "libraries": [_stamp(lib) for lib in libraries]}
     return _programs[path]
+
+
+def _outputs(commands: list[list[str]], timeout: float, both: bool = False) -> list[str | None]:
+    """What each command writes to stdout (and stderr too, with `both`), the commands run at once (each costs a
+    fork and an exec: one after the other they were a good part of an unchanged rebuild); None for a command
+    that could not be run or did not finish within `timeout` seconds."""
+    import subprocess
+
+    running: list[subprocess.Popen | None] = []
+    for command in commands:
+        try:
+            running.append(subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                            stderr=subprocess.STDOUT if both else subprocess.DEVNULL))
+        except OSError:
+            running.append(None)
+    found: list[str | None] = []
+    for process in running:
+        if process is None:
+            found.append(None)
+            continue
+        try:
+            out, _ = process.communicate(timeout=timeout)
+            found.append(out.decode("utf-8", "replace"))
+        except subprocess.SubprocessError:
+            process.kill()
+            process.communicate()
+            found.append(None)
+    return found
 
 
 def _stamp(path: str) -> tuple:
@@ -186,23 +204,16 @@ def fonts(html: str) -> dict:
     wanted = tuple(sorted(n for n in named if n))
     known = (wanted, os.environ.get("FONTCONFIG_FILE"), os.environ.get("FONTCONFIG_PATH"))
     if known not in _families:
-        import subprocess
-
-        def lines(*args: str) -> list[str]:
-            try:
-                done = subprocess.run(list(args), capture_output=True, timeout=10, stdin=subprocess.DEVNULL)
-            except (OSError, subprocess.SubprocessError):
-                return ["unavailable"]
-            return done.stdout.decode("utf-8", "replace").splitlines()
-
-        every = lines("fc-list", "-f", "%{file}\t%{family}\n")
+        every, *matched = (["unavailable"] if out is None else out.splitlines() for out in _outputs(
+            [["fc-list", "-f", "%{file}\t%{family}\n"], *(["fc-match", "-f", "%{file}\n", f] for f in wanted)],
+            timeout=10))
         used: set[str] = set()
         for line in every:
             file, _, families = line.partition("\t")
             if {f.strip().lower() for f in families.split(",")} & {w.lower() for w in wanted}:
                 used.add(file)
-        for family in wanted:
-            used.update(lines("fc-match", "-f", "%{file}\n", family))
+        for lines in matched:
+            used.update(lines)
         files = sorted(u for u in used if u.startswith("/"))
         others = sorted({line.partition("\t")[0] for line in every} - set(files))
         _families[known] = (files, others)
