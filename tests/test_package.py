@@ -112,7 +112,7 @@ def test_the_wheel_carries_what_infohus_reads_and_nothing_else(dist):
     assert copied == [], "a file of tests/ (a fixture) is in the wheel"
     assert f"Version: {version()}" in metadata and "Requires-Dist: ruamel.yaml" in metadata
     assert not re.search(r"(?m)^Requires-Dist: babel\S*$", metadata), "the catalogue is compiled; Babel only builds"
-    assert "infohus = macros.cli:main" in points and "infohus = macros.build:InfohusPlugin" in points
+    assert "infohus = macros.cli:entry" in points and "infohus = macros.build:InfohusPlugin" in points
 
 
 def test_the_sdist_holds_what_the_wheel_is_built_from_and_no_municipality(dist):
