@@ -210,6 +210,124 @@ def test_a_changed_font_file_renders_again(own_cache, tmp_path, monkeypatch, ren
     assert len(renders) == 2
 
 
+@pytest.fixture
+def asked(monkeypatch) -> list[list[str]]:
+    """Every command run to find out about the machine (a program's version, ldd, fc-list, fc-match) in this process."""
+    made: list[list[str]] = []
+    real = cache._outputs
+    cache.forget()  # nothing this process found out before
+
+    def counted(commands, *args, **kwargs):
+        made.extend(commands)
+        return real(commands, *args, **kwargs)
+    monkeypatch.setattr(cache, "_outputs", counted)
+    return made
+
+
+def test_a_programs_identity_is_remembered_until_its_file_changes(own_cache, tmp_path, asked):
+    program = tmp_path / "prog"
+    program.write_text("#!/bin/sh\necho prog 1.0\n", encoding="utf-8")
+    program.chmod(0o755)
+    first = cache.program(str(program), "--version")
+    assert first["version"] == "prog 1.0" and len(asked) == 2  # its version and what it links
+    cache.forget()  # as the next build does, in a process of its own
+    assert cache.program(str(program), "--version") == first and len(asked) == 2, "remembered: nothing run"
+    program.write_text("#!/bin/sh\necho prog 2.0\n", encoding="utf-8")  # an update: another file
+    cache.forget()
+    assert cache.program(str(program), "--version")["version"] == "prog 2.0" and len(asked) == 4
+    wkhtmltopdf = shutil.which("wkhtmltopdf")
+    found = cache.program(wkhtmltopdf, "--version")
+    cache.forget()
+    assert cache.program(wkhtmltopdf, "--version") == found and found["libraries"] and len(asked) == 6
+
+
+def private_fonts(tmp_path: Path, monkeypatch, *names: str) -> Path:
+    """A fontconfig of this test's own (FONTCONFIG_FILE) reading one folder, with copies of the system's `names`."""
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    for name in names:
+        shutil.copy(f"/usr/share/fonts/truetype/dejavu/{name}", fonts / name)
+    config = tmp_path / "fonts.conf"
+    config.write_text(f"<?xml version=\"1.0\"?><!DOCTYPE fontconfig SYSTEM \"fonts.dtd\"><fontconfig>"
+                      f"<dir>{fonts}</dir><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>", encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    return fonts
+
+
+def test_the_fonts_are_remembered_until_a_font_is_added_to_a_folder_fontconfig_reads(own_cache, tmp_path,
+                                                                                    monkeypatch, asked):
+    fonts = private_fonts(tmp_path, monkeypatch, "DejaVuSans.ttf")
+    html = PAGE.format(font="\"DejaVu Sans\"", text="Skrift")
+    first = cache.fonts(html)
+    assert [f for f, _ in first["files"]] == [str(fonts / "DejaVuSans.ttf")] and first["others"] == []
+    looked = len(asked)
+    assert looked >= 2  # fc-list, and fc-match for each family
+    cache.forget()
+    assert cache.fonts(html) == first and len(asked) == looked, "remembered: nothing run"
+    shutil.copy("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", fonts / "DejaVuSerif.ttf")  # installed
+    cache.forget()
+    after = cache.fonts(html)
+    assert len(asked) == 2 * looked and str(fonts / "DejaVuSerif.ttf") in [f for f, _ in after["files"]] \
+        + [o[0] for o in after["others"]], "a folder fontconfig reads changed: asked again"
+    config = tmp_path / "fonts.conf"  # another folder in the configuration, empty so far
+    config.write_text(config.read_text(encoding="utf-8").replace("</fontconfig>", f"<dir>{tmp_path / 'more'}</dir>"
+                                                                 "</fontconfig>"), encoding="utf-8")
+    (tmp_path / "more").mkdir()
+    cache.forget()
+    cache.fonts(html)
+    assert len(asked) == 3 * looked, "the configuration changed: asked again"
+    cache.forget()
+    cache.fonts(html)
+    assert len(asked) == 3 * looked
+    shutil.copy("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", tmp_path / "more" / "Mono.ttf")
+    cache.forget()
+    assert str(tmp_path / "more" / "Mono.ttf") in [o[0] for o in cache.fonts(html)["others"]]
+    assert len(asked) == 4 * looked, "a font in a folder that was empty: asked again"
+
+
+def test_the_installed_packages_are_remembered_until_a_folder_on_pythons_path_changes(own_cache, tmp_path,
+                                                                                    monkeypatch):
+    made: list[tuple] = []
+    real = cache._versions
+    cache.forget()
+    monkeypatch.setattr(cache, "_versions", lambda names: made.append(names) or real(names))
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    (tmp_path / "site").mkdir()
+    first = cache.packages("pagefind")
+    cache.forget()
+    assert cache.packages("pagefind") == first and len(made) == 1
+    (tmp_path / "site" / "other.pth").touch()  # something installed there
+    cache.forget()
+    assert cache.packages("pagefind") == first and len(made) == 2
+
+
+@pytest.mark.parametrize("kind, forged", [
+    ("known-program", {"version": "forged", "libraries": ["/lib/x"], "folders": [["/lib", "missing"]]}),  # stale
+    ("known-program", {"version": 7, "libraries": [], "folders": []}),
+    ("known-fonts", {"files": ["/x.ttf"], "others": [], "folders": ["/"], "stamps": []}),                  # stale
+    ("known-fonts", ["not", "a", "mapping"]),
+    ("known-packages", {"pagefind": 1}),
+    ("known-packages", {}),
+])
+def test_a_forged_or_stale_answer_about_the_machine_is_asked_again(own_cache, tmp_path, monkeypatch, kind, forged):
+    fonts = private_fonts(tmp_path, monkeypatch, "DejaVuSans.ttf")
+    html = PAGE.format(font="\"DejaVu Sans\"", text="Skrift")
+    look = {"known-program": lambda: cache.program(shutil.which("pdftotext"), "-v"),
+            "known-fonts": lambda: cache.fonts(html), "known-packages": lambda: cache.packages("pagefind")}[kind]
+    cache.forget()
+    reference = look()
+    [record] = [p for p in own_cache.rglob("*" + cache.RECORD) if json.loads(p.read_text(encoding="utf-8"))["kind"] == kind]
+    entry = record.with_name(record.name.removesuffix(cache.RECORD))
+    data = json.dumps(forged).encode("utf-8")
+    entry.chmod(0o644)
+    entry.write_bytes(data)  # with a record that fits it, as an attacker who can write the cache folder would
+    record.write_text(json.dumps({"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "meta": {},
+                                  "kind": kind}), encoding="utf-8")
+    cache.forget()
+    assert look() == reference
+    assert [f for f, _ in cache.fonts(html)["files"]] == [str(fonts / "DejaVuSans.ttf")]
+
+
 def test_the_key_names_the_renderers_and_their_versions():
     renderer = plan_pdf._renderer()
     assert renderer["packages"]["weasyprint"] == "70.0" and "pydyf" in renderer["packages"]

@@ -108,9 +108,16 @@ def _file_sha256(path: str, info: os.stat_result) -> str:
 
 
 def packages(*names: str) -> dict[str, str]:
-    """The installed version of each distribution and of everything it requires (one level), by name."""
+    """The installed version of each distribution and of everything it requires (one level), by name; remembered
+    while no folder on Python's path has changed (installing or removing a distribution changes its folder)."""
     if names not in _packages:
-        _packages[names] = _versions(names)
+        basis = {"names": names, "python": sys.version, "executable": sys.executable,
+                 "path": _stamps(p for p in sys.path if p and os.path.isdir(p))}
+
+        def fits(value: Any) -> bool:
+            return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()) \
+                and all(name in value for name in names)
+        _packages[names] = _remembered("packages", basis, lambda: _versions(names), fits)
     return _packages[names]
 
 
@@ -146,11 +153,26 @@ def program(path: str, version_flag: str) -> dict:
     """A system program's identity: its version output, the bytes of its file and what it links (ldd)."""
     if path not in _programs:
         real = os.path.realpath(path)
-        shown, linked = _outputs([[path, version_flag], ["ldd", real]], timeout=5, both=True)
-        libraries = sorted(set(re.findall(r"=> (/\S+)", linked))) if linked is not None else []
-        _programs[path] = {"path": real, "version": shown.strip() if shown is not None else "no version",
-                           "file": file_digests([Path(real)]), "libraries": [_stamp(lib) for lib in libraries]}
+
+        def look_up() -> dict:
+            shown, linked = _outputs([[path, version_flag], ["ldd", real]], timeout=5, both=True)
+            libraries = sorted(set(re.findall(r"=> (/\S+)", linked))) if linked is not None else []
+            return {"version": shown.strip() if shown is not None else "no version", "libraries": libraries,
+                    "folders": _stamps(sorted({os.path.dirname(lib) for lib in libraries}))}
+
+        def fits(value: Any) -> bool:  # the folders of the libraries it found: none replaced, added or removed since
+            return isinstance(value, dict) and isinstance(value.get("version"), str) \
+                and _strings(value.get("libraries")) \
+                and value.get("folders") == _stamps(sorted({os.path.dirname(lib) for lib in value["libraries"]}))
+        basis = {"program": real, "flag": version_flag, "file": _stamp(real), "loader": _stamps(LOADER_FILES),
+                 "environment": {name: os.environ.get(name) for name in ("LD_LIBRARY_PATH", "LD_PRELOAD")}}
+        found = _remembered("program", basis, look_up, fits)
+        _programs[path] = {"path": real, "version": found["version"], "file": file_digests([Path(real)]),
+                           "libraries": [_stamp(lib) for lib in found["libraries"]]}
     return _programs[path]
+
+
+LOADER_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf")  # where the dynamic loader finds libraries: ldconfig writes it
 
 
 def _outputs(commands: list[list[str]], timeout: float, both: bool = False) -> list[str | None]:
@@ -204,21 +226,124 @@ def fonts(html: str) -> dict:
     wanted = tuple(sorted(n for n in named if n))
     known = (wanted, os.environ.get("FONTCONFIG_FILE"), os.environ.get("FONTCONFIG_PATH"))
     if known not in _families:
-        every, *matched = (["unavailable"] if out is None else out.splitlines() for out in _outputs(
-            [["fc-list", "-f", "%{file}\t%{family}\n"], *(["fc-match", "-f", "%{file}\n", f] for f in wanted)],
-            timeout=10))
-        used: set[str] = set()
-        for line in every:
-            file, _, families = line.partition("\t")
-            if {f.strip().lower() for f in families.split(",")} & {w.lower() for w in wanted}:
-                used.add(file)
-        for lines in matched:
-            used.update(lines)
-        files = sorted(u for u in used if u.startswith("/"))
-        others = sorted({line.partition("\t")[0] for line in every} - set(files))
-        _families[known] = (files, others)
+        def look_up() -> dict:
+            every, *matched = (["unavailable"] if out is None else out.splitlines() for out in _outputs(
+                [["fc-list", "-f", "%{file}\t%{family}\n"], *(["fc-match", "-f", "%{file}\n", f] for f in wanted)],
+                timeout=10))
+            used: set[str] = set()
+            for line in every:
+                file, _, families = line.partition("\t")
+                if {f.strip().lower() for f in families.split(",")} & {w.lower() for w in wanted}:
+                    used.add(file)
+            for lines in matched:
+                used.update(lines)
+            files = sorted(u for u in used if u.startswith("/"))
+            others = sorted({line.partition("\t")[0] for line in every} - set(files))
+            folders = sorted(set(_font_folders()) | {os.path.dirname(f) for f in files + others if f.startswith("/")})
+            return {"files": files, "others": others, "folders": folders, "stamps": _tree_stamps(folders)}
+
+        def fits(value: Any) -> bool:  # no font added, removed or replaced in any folder fontconfig reads
+            return isinstance(value, dict) and _strings(value.get("files")) and _strings(value.get("others")) \
+                and _strings(value.get("folders")) and value.get("stamps") == _tree_stamps(value["folders"])
+        basis = {"families": wanted, "configuration": _tree_stamps(_font_configuration(), files=True),
+                 "environment": {name: os.environ.get(name) for name in FONT_ENVIRONMENT}}
+        found = _remembered("fonts", basis, look_up, fits)
+        _families[known] = (found["files"], found["others"])
     files, others = _families[known]  # the bytes and stamps are read each time: a font may be replaced
     return {"families": wanted, "files": file_digests(Path(f) for f in files), "others": [_stamp(f) for f in others]}
+
+
+FONT_ENVIRONMENT = ("FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT", "HOME", "XDG_CONFIG_HOME",
+                    "XDG_DATA_HOME", "XDG_DATA_DIRS")
+
+
+def _font_configuration() -> list[str]:
+    """Where fontconfig reads its configuration: the system's, the user's, and any the environment names."""
+    home = Path.home()
+    config = os.environ.get("XDG_CONFIG_HOME") or str(home / ".config")
+    places = ["/etc/fonts", os.path.join(config, "fontconfig"), str(home / ".fonts.conf"), str(home / ".fonts.conf.d")]
+    places += [p for name in ("FONTCONFIG_FILE", "FONTCONFIG_PATH") if (p := os.environ.get(name))]
+    return places
+
+
+def _font_folders() -> list[str]:
+    """The font folders fontconfig's configuration names (its <dir> entries: FcConfigGetFontDirs on a configuration
+    loaded without its fonts), read with the library itself; where it cannot be loaded, the usual ones."""
+    import ctypes
+
+    home = Path.home()
+    usual = ["/usr/share/fonts", "/usr/local/share/fonts", str(home / ".fonts"),
+             os.path.join(os.environ.get("XDG_DATA_HOME") or str(home / ".local" / "share"), "fonts")]
+    try:
+        library = ctypes.CDLL("libfontconfig.so.1")
+        for name, result, arguments in (("FcInitLoadConfig", ctypes.c_void_p, []),
+                                        ("FcConfigGetFontDirs", ctypes.c_void_p, [ctypes.c_void_p]),
+                                        ("FcStrListNext", ctypes.c_char_p, [ctypes.c_void_p]),
+                                        ("FcStrListDone", None, [ctypes.c_void_p]),
+                                        ("FcConfigDestroy", None, [ctypes.c_void_p])):
+            getattr(library, name).restype, getattr(library, name).argtypes = result, arguments
+    except (OSError, AttributeError):
+        return usual
+    config = library.FcInitLoadConfig()
+    if not config:
+        return usual
+    found = []
+    try:
+        listed = library.FcConfigGetFontDirs(config)
+        while (folder := library.FcStrListNext(listed)) is not None:
+            found.append(os.fsdecode(folder))
+        library.FcStrListDone(listed)
+    finally:
+        library.FcConfigDestroy(config)
+    return sorted(set(found) | set(usual))
+
+
+def _stamps(paths: Iterable[str]) -> list[list]:
+    """The stamp of each path (`_stamp`), as lists: as they read back from JSON."""
+    return [list(_stamp(str(p))) for p in paths]
+
+
+def _tree_stamps(roots: Iterable[str], files: bool = False) -> list[list]:
+    """The stamp of each root and of every folder beneath it (a file added, removed or renamed in a folder changes
+    the folder's stamp), and with `files` of every file too (followed where it is a link, so an edited target counts);
+    a root that is not there counts as such."""
+    found = []
+    for root in roots:
+        found.append(list(_stamp(root)))
+        for folder, names, others in os.walk(root):  # no links followed: a folder is walked once
+            names.sort()
+            for name in names:
+                found.append(list(_stamp(os.path.join(folder, name))))
+            if files:
+                found += [list(_stamp(os.path.join(folder, name))) for name in sorted(others)]
+    return found
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _remembered(kind: str, basis: dict[str, Any], look_up: Callable[[], Any], fits: Callable[[Any], bool]) -> Any:
+    """What `look_up()` finds out about this machine (a program's version and libraries, the font files, the
+    installed packages), kept in the cache while `basis` stays the same: the stamps of the files and folders the
+    answer depends on. Asking the machine takes a fork and an exec or a walk of site-packages, in each part of every
+    build; the stamps are a few calls to stat. A kept answer is used only if `fits` accepts it (its shape, and the
+    stamps it holds itself still those on disk), else the machine is asked again; with the cache off, always."""
+    root = folder()
+    if root is None:
+        return look_up()
+    store, name = Store(root, quiet=True), key(f"known-{kind}", **basis)
+    found = store.get(name)
+    if found is not None:
+        try:
+            value = json.loads(found[0])
+        except ValueError:
+            value = None
+        if fits(value):
+            return value
+    value = json.loads(json.dumps(look_up()))  # as it will read back
+    store.put(name, json.dumps(value, sort_keys=True).encode("utf-8"), {}, f"known-{kind}", sync=False)
+    return value
 
 
 def environment(env: dict[str, str]) -> dict[str, str]:
