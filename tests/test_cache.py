@@ -8,12 +8,13 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import CACHE_DIR, DEFAULT_DATA
+from conftest import CACHE_DIR, DEFAULT_DATA, ROOT, TODAY
 from macros import changes
 from macros.beredskab import pdf as plan_pdf
 from macros.cards import pdf as card_pdf
@@ -505,6 +506,22 @@ def test_a_full_cache_folder_costs_a_note_and_leaves_no_half_entry(own_cache, tm
     err = capsys.readouterr().err
     assert "ikke mere plads" in err and "Traceback" not in err
     assert left == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("unshare"),
+                    reason="a mount namespace of its own needs root; CI runs the suite as root")
+def test_without_shared_semaphores_the_build_renders_all_the_same(own_cache, tmp_path, built_site):
+    """A system whose /dev/shm cannot be used (read-only here, in a mount namespace of the build's own) refuses the
+    event the parts share: the build waits for them without it, and gives the same site."""
+    out = tmp_path / "site"
+    script = ("mount -t tmpfs -o ro,size=4k tmpfs /dev/shm && exec \"$0\" -m macros.cli build --data \"$1\" "
+              "--out \"$2\"")
+    done = subprocess.run(["unshare", "--mount", "sh", "-c", script, sys.executable, str(DEFAULT_DATA), str(out)],
+                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, "INFOHUS_TODAY": TODAY})
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "Bygget:" in done.stdout
+    assert any(p.name.endswith(cache.RECORD) for p in own_cache.rglob("*")), "rendered, not found"
+    assert files(out) == files(built_site)
 
 
 # -- the handbook's search index --------------------------------------------------------------------------------

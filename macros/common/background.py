@@ -38,11 +38,15 @@ def frozen_heap() -> Iterator[None]:
 
 
 def shared_event() -> Any:
-    """An event the processes `in_background` forks can set and this one wait for (a threading.Event where
-    nothing is forked)."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return threading.Event()
-    return multiprocessing.get_context("fork").Event()
+    """An event the processes `in_background` forks can set and this one wait for. A threading.Event where nothing
+    is forked, or where the system has no shared semaphores (no usable /dev/shm): the children's sets are then
+    their own, and whoever waits learns only what this process sets itself."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        try:
+            return multiprocessing.get_context("fork").Event()
+        except (OSError, ImportError):  # sem_open refused
+            pass
+    return threading.Event()
 
 
 @contextmanager
