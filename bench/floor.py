@@ -17,7 +17,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from settings import RUNS, no_cache
+from settings import RUNS, TODAY, no_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "hjoerring"
@@ -32,7 +32,7 @@ def edition_renders(folder: Path = DATA) -> tuple[float, float]:
     from macros.beredskab.view import INTERNAL, PUBLIC, plan_view
     from macros.model.dataset import load_dataset
 
-    os.environ.setdefault("INFOHUS_TODAY", "2026-12-01")
+    os.environ.setdefault("INFOHUS_TODAY", TODAY)
     ds, _ = load_dataset(folder)
     medians = []
     with no_cache():
