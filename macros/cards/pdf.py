@@ -156,6 +156,9 @@ class CardRenderer:
             "--quiet": "", "--encoding": "utf-8",
             "--margin-top": "0", "--margin-right": "0", "--margin-bottom": "0", "--margin-left": "0",
             "--disable-javascript": "",
+            # wkhtmltopdf waits 200 ms after loading "for JavaScript to finish", even with JavaScript off: that
+            # wait was most of each card's render (0.24 s against 0.04), and the PDFs are the same bytes without it.
+            "--javascript-delay": "0",
             "--disable-local-file-access": "", "--allow": str(assets),
             "--proxy": CLOSED_PROXY,
             "--load-error-handling": "abort",
